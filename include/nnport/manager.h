@@ -1,0 +1,52 @@
+// A backend manager: one per backend, wrapping a loaded plugin (MMDeploy's
+// BaseBackendManager). Obtained from the Registry.
+#ifndef NNPORT_MANAGER_H_
+#define NNPORT_MANAGER_H_
+
+#include <string>
+#include <vector>
+
+#include "nnport/plugin.h"
+#include "nnport/status.h"
+#include "nnport/wrapper.h"
+
+namespace nnport {
+
+class BackendManager {
+ public:
+  BackendManager(const nnport_backend* backend, std::string plugin_path);
+
+  const std::string& name() const { return name_; }
+  const std::string& description() const { return description_; }
+  const std::string& plugin_path() const { return plugin_path_; }
+  uint32_t backend_file_count() const;
+
+  // Cheap: never initializes a device. When false and why is given, *why says why.
+  bool is_available(bool with_custom_ops = false, std::string* why = nullptr) const;
+  Result<std::string> version() const;
+  // MMDeploy's format: "<name>:\t<version>", "None" when unavailable,
+  // "CheckFailed" when the check itself failed; then any extra lines.
+  std::vector<std::string> check_env() const;
+
+  // Backend files written into work_dir (which must exist), in the order
+  // build_wrapper takes them. deploy_cfg_json: the merged deploy config.
+  Result<std::vector<std::string>> to_backend(const std::vector<std::string>& ir_files,
+                                              const std::string& work_dir,
+                                              const std::string& deploy_cfg_json,
+                                              int log_level = NNPORT_LOG_INFO,
+                                              const std::string& device = "cpu") const;
+
+  Result<Wrapper> build_wrapper(const std::vector<std::string>& backend_files,
+                                const std::string& device = "cpu",
+                                const std::vector<std::string>& input_names = {},
+                                const std::vector<std::string>& output_names = {},
+                                const std::string& deploy_cfg_json = "{}") const;
+
+ private:
+  const nnport_backend* backend_;
+  std::string name_, description_, plugin_path_;
+};
+
+}  // namespace nnport
+
+#endif  // NNPORT_MANAGER_H_
