@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Sets up nnport on a fresh Debian 12 machine, then runs the main job once:
+#   1. Debian packages (build tools, libonnx, protobuf, json, yaml, CLI11, GoogleTest,
+#      Google Benchmark, and Debian's torch/torchvision/onnx/numpy for the test models)
+#   2. the ONNX Runtime SDK (scripts/fetch_onnxruntime.sh: pinned, sha256-checked)
+#   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport)
+#   4. the test models (tests/models/export.py, PyTorch's outputs as references)
+#   5. the main job on a small model: convert + run + verify
+# Safe to run again: each step skips what is already done.
+#
+# Options: --no-packages (skip apt), --no-models (skip steps 4-5), --jobs N
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+packages=yes models=yes jobs=$(nproc)
+while (($#)); do
+  case $1 in
+    --no-packages) packages=no ;;
+    --no-models) models=no ;;
+    --jobs) jobs=$2; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+step() { printf '\n== %s\n' "$*"; }
+
+DEBIAN_PACKAGES=(
+  build-essential cmake pkg-config git npm ca-certificates
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-numpy python3-onnx python3-torch python3-torchvision
+  libonnx-testdata
+)
+
+if [[ $packages == yes ]]; then
+  step "1/5 Debian packages"
+  missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=""
+    if [[ $(id -u) != 0 ]]; then
+      command -v sudo >/dev/null || { echo "setup.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+      sudo=sudo
+    fi
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "all ${#DEBIAN_PACKAGES[@]} packages present"
+  fi
+fi
+
+step "2/5 ONNX Runtime SDK"
+scripts/fetch_onnxruntime.sh
+
+step "3/5 build (build/) and install (install/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$ROOT/install" >/dev/null
+cmake --build build -j "$jobs"
+cmake --install build >/dev/null
+echo "installed: $ROOT/install/bin/nnport"
+
+if [[ $models == no ]]; then
+  echo "done (models and the first deployment skipped)"
+  exit 0
+fi
+
+step "4/5 test models (tests/models/out)"
+/usr/bin/python3 tests/models/export.py --out tests/models/out
+
+step "5/5 main job: convert + run + verify tiny_mlp on onnxruntime"
+nnport=install/bin/nnport
+model=tests/models/out/tiny_mlp
+work=build/work/tiny_mlp
+$nnport check-env
+$nnport convert configs/generic/generic_onnxruntime_static.py "$model/model.onnx" --work-dir "$work" --force
+$nnport run "$work" --input "input=$model/inputs/input.npy" --output-dir build/work/tiny_mlp_outputs
+$nnport verify "$work" --reference onnxruntime --input "input=$model/inputs/input.npy"
+echo
+echo "nnport is set up. Try: install/bin/nnport --help    Tests: scripts/test.sh"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs nnport's whole test suite on the build that scripts/setup.sh made:
+#   1. CTest (GoogleTest suites of every room, CLI tests, backend tests on real models)
+#   2. the third-party plugin example, built against the installed SDK (install/) only
+# Options: -R REGEX (only CTest tests matching), --jobs N
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+jobs=$(nproc) filter=()
+while (($#)); do
+  case $1 in
+    -R) filter=(-R "$2"); shift ;;
+    --jobs) jobs=$2; shift ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ ! -f build/CMakeCache.txt || ! -x install/bin/nnport ]]; then
+  echo "test.sh: no build found: run scripts/setup.sh first" >&2
+  exit 1
+fi
+
+# Rebuild what changed since setup (no-op on a fresh setup), keep install/ in step.
+cmake --build build -j "$jobs"
+cmake --install build >/dev/null
+[[ -f tests/models/out/manifest.json ]] || /usr/bin/python3 tests/models/export.py --out tests/models/out
+
+echo "== CTest"
+(cd build && ctest --output-on-failure -j "$jobs" "${filter[@]}")
+
+if ((${#filter[@]} == 0)); then
+  echo "== third-party plugin example against install/"
+  examples/plugins/minimal/build_and_test.sh "$ROOT/install"
+fi
