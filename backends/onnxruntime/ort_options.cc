@@ -1,0 +1,173 @@
+#include "ort_options.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+#include "nnport/plugin_cpp.h"
+
+namespace nnport::ort {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kMaxThreads = 1024;  // anything above is a typo, not a machine
+
+[[noreturn]] void bad(const std::string& key, const json& value, const std::string& allowed) {
+  throw plugin::Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: backend_config." + key + " = " +
+                                                   value.dump() + " is invalid: " + allowed);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+int read_threads(const std::string& key, const json& v) {
+  if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxThreads) {
+    bad(key, v, "expected an integer from 0 (ONNX Runtime's default) to " +
+                    std::to_string(kMaxThreads));
+  }
+  return v.get<int>();
+}
+
+bool read_bool(const std::string& key, const json& v) {
+  if (!v.is_boolean()) bad(key, v, "expected True or False");
+  return v.get<bool>();
+}
+
+GraphOptimizationLevel read_level(const json& v) {
+  const std::string allowed = "expected 'disable', 'basic', 'extended' or 'all' (or 0, 1, 2, 99)";
+  if (v.is_number_integer()) {
+    switch (v.get<int64_t>()) {
+      case 0: return ORT_DISABLE_ALL;
+      case 1: return ORT_ENABLE_BASIC;
+      case 2: return ORT_ENABLE_EXTENDED;
+      case 99: return ORT_ENABLE_ALL;
+      default: bad("graph_optimization_level", v, allowed);
+    }
+  }
+  if (!v.is_string()) bad("graph_optimization_level", v, allowed);
+  const std::string s = lower(v.get<std::string>());
+  if (s == "disable" || s == "disable_all" || s == "none") return ORT_DISABLE_ALL;
+  if (s == "basic") return ORT_ENABLE_BASIC;
+  if (s == "extended") return ORT_ENABLE_EXTENDED;
+  if (s == "all") return ORT_ENABLE_ALL;
+  bad("graph_optimization_level", v, allowed);
+}
+
+ExecutionMode read_mode(const json& v) {
+  const std::string allowed = "expected 'sequential' or 'parallel'";
+  if (!v.is_string()) bad("execution_mode", v, allowed);
+  const std::string s = lower(v.get<std::string>());
+  if (s == "sequential") return ORT_SEQUENTIAL;
+  if (s == "parallel") return ORT_PARALLEL;
+  bad("execution_mode", v, allowed);
+}
+
+std::string scalar_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
+  return v.dump();
+}
+
+}  // namespace
+
+Options parse_options(const std::string& deploy_cfg_json) {
+  Options opts;
+  json cfg = json::parse(deploy_cfg_json, nullptr, /*allow_exceptions=*/false);
+  if (cfg.is_discarded()) {
+    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
+                        "onnxruntime: the deploy config handed to the plugin is not valid JSON");
+  }
+  if (!cfg.is_object() || !cfg.contains("backend_config")) return opts;
+  const json& bc = cfg["backend_config"];
+  if (!bc.is_object()) {
+    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
+                        "onnxruntime: backend_config must be a dict, got " + bc.dump());
+  }
+  if (bc.contains("type") && bc["type"] != "onnxruntime") return opts;  // another backend's
+
+  for (const auto& [key, v] : bc.items()) {
+    if (key == "type") continue;
+    if (key == "intra_op_num_threads") {
+      opts.intra_op_num_threads = read_threads(key, v);
+    } else if (key == "inter_op_num_threads") {
+      opts.inter_op_num_threads = read_threads(key, v);
+    } else if (key == "graph_optimization_level") {
+      opts.graph_optimization_level = read_level(v);
+    } else if (key == "execution_mode") {
+      opts.execution_mode = read_mode(v);
+    } else if (key == "enable_cpu_mem_arena") {
+      opts.enable_cpu_mem_arena = read_bool(key, v);
+    } else if (key == "enable_mem_pattern") {
+      opts.enable_mem_pattern = read_bool(key, v);
+    } else if (key == "optimize_offline") {
+      opts.optimize_offline = read_bool(key, v);
+    } else if (key == "precision") {
+      if (!v.is_string()) bad(key, v, "expected a string such as 'fp32'");
+      opts.precision = lower(v.get<std::string>());
+    } else if (key == "session_config") {
+      if (!v.is_object()) bad(key, v, "expected a dict of ONNX Runtime session config entries");
+      for (const auto& [k, entry] : v.items()) {
+        if (entry.is_object() || entry.is_array() || entry.is_null()) {
+          bad(key + "['" + k + "']", entry, "expected a string, number or bool");
+        }
+        opts.session_config.emplace_back(k, scalar_text(entry));
+      }
+    } else if (key == "common_config" || key == "model_inputs") {
+      // MMDeploy's keys for the fp16 pass and shape profiles: nothing to do here.
+    } else {
+      plugin::log(NNPORT_LOG_WARNING, "onnxruntime: ignoring unknown backend_config key '" + key +
+                                          "' (see docs/backends/onnxruntime.md for the keys)");
+    }
+  }
+  return opts;
+}
+
+Ort::SessionOptions make_session_options(const Options& options, const std::string& device) {
+  require_runtime();
+  Ort::SessionOptions so;
+  try {
+    so.SetIntraOpNumThreads(options.intra_op_num_threads);
+    so.SetInterOpNumThreads(options.inter_op_num_threads);
+    so.SetGraphOptimizationLevel(options.graph_optimization_level);
+    so.SetExecutionMode(options.execution_mode);
+    if (options.enable_cpu_mem_arena) so.EnableCpuMemArena(); else so.DisableCpuMemArena();
+    if (options.enable_mem_pattern) so.EnableMemPattern(); else so.DisableMemPattern();
+    for (const auto& [k, v] : options.session_config) so.AddConfigEntry(k.c_str(), v.c_str());
+  } catch (const Ort::Exception& e) {
+    rethrow(e, "setting session options from backend_config");
+  }
+
+  const std::string_view dev(device);
+  if (dev == "cpu") return so;
+  if (dev == "cuda" || dev.starts_with("cuda:")) {
+    OrtCUDAProviderOptions cuda{};
+    if (dev.size() > 5) {
+      const std::string id(dev.substr(5));
+      if (id.empty() || !std::all_of(id.begin(), id.end(), ::isdigit) || id.size() > 4) {
+        throw plugin::Error(NNPORT_INVALID_ARGUMENT,
+                            "onnxruntime: device '" + device + "' is not 'cuda:<index>'");
+      }
+      cuda.device_id = std::stoi(id);
+    }
+    try {
+      so.AppendExecutionProvider_CUDA(cuda);
+    } catch (const Ort::Exception& e) {
+      throw plugin::Error(NNPORT_UNAVAILABLE,
+                          "onnxruntime: device '" + device +
+                              "' is unavailable: ONNX Runtime's CUDA provider failed to load (" +
+                              e.what() + "); use device 'cpu'");
+    }
+    return so;
+  }
+  throw plugin::Error(NNPORT_UNAVAILABLE,
+                      "onnxruntime: device '" + device +
+                          "' is not supported; use 'cpu' (or 'cuda[:N]' where ONNX Runtime's "
+                          "CUDA provider is installed)");
+}
+
+}  // namespace nnport::ort
