@@ -3,18 +3,23 @@
 #ifndef NNPORT_MANAGER_H_
 #define NNPORT_MANAGER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "nnport/plugin.h"
+#include "nnport/export.h"
 #include "nnport/status.h"
 #include "nnport/wrapper.h"
 
 namespace nnport {
 
-class BackendManager {
+class NNPORT_API BackendManager {
  public:
-  BackendManager(const nnport_backend* backend, std::string plugin_path);
+  // backend must already be validated (the Registry does that); library, when
+  // given, is kept alive by this manager and by every wrapper it builds.
+  BackendManager(const nnport_backend* backend, std::string plugin_path,
+                 std::shared_ptr<void> library = nullptr);
 
   const std::string& name() const { return name_; }
   const std::string& description() const { return description_; }
@@ -45,6 +50,7 @@ class BackendManager {
  private:
   const nnport_backend* backend_;
   std::string name_, description_, plugin_path_;
+  std::shared_ptr<void> library_;
 };
 
 }  // namespace nnport

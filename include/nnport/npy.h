@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nnport/status.h"
+#include "nnport/export.h"
 #include "nnport/tensor.h"
 
 namespace nnport {
@@ -12,9 +13,9 @@ namespace nnport {
 // A file that is not an .npy, a Fortran-order or big-endian array, an
 // unsupported dtype or a truncated body is an error naming the file and what
 // is wrong.
-Result<Tensor> read_npy(const std::string& path);
+NNPORT_API Result<Tensor> read_npy(const std::string& path);
 // Written atomically (temporary file, then rename).
-Status write_npy(const std::string& path, const Tensor& tensor);
+NNPORT_API Status write_npy(const std::string& path, const Tensor& tensor);
 
 }  // namespace nnport
 

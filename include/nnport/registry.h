@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nnport/manager.h"
+#include "nnport/export.h"
 #include "nnport/status.h"
 
 namespace nnport {
@@ -23,9 +24,12 @@ struct PluginFailure {
   std::string reason;  // the loader's reason (dlerror, ABI versions, no entry point)
 };
 
-class Registry {
+class NNPORT_API Registry {
  public:
   Registry();  // searches the default folders; loads nothing yet
+  // search_default_dirs false: only add_search_dir / load_plugin (tests,
+  // embedders that want full control). NNPORT_PLUGIN_PATH is then ignored too.
+  explicit Registry(bool search_default_dirs);
   ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
@@ -45,6 +49,11 @@ class Registry {
   // Every plugin found, loaded (failures recorded, the others keep working).
   std::vector<const BackendManager*> list();
   const std::vector<PluginFailure>& failures() const;
+
+  // The folders searched, in order (the install's plugin folder first).
+  std::vector<std::string> search_dirs() const;
+  // <dir of libnnport.so>/nnport/plugins, or "" when it cannot be located.
+  static std::string default_plugin_dir();
 
   // Built-in names, then names added by loaded plugins.
   std::vector<std::string> known_names() const;

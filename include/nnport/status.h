@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "nnport/plugin.h"
+#include "nnport/export.h"
 
 namespace nnport {
 
@@ -24,9 +25,9 @@ enum class Code : int {
   kInternal = NNPORT_INTERNAL,
 };
 
-std::string_view code_name(Code code);  // "invalid argument", ...
+NNPORT_API std::string_view code_name(Code code);  // "invalid argument", ...
 
-class [[nodiscard]] Status {
+class [[nodiscard]] NNPORT_API Status {
  public:
   Status() = default;  // ok
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}

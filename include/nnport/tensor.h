@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nnport/plugin.h"
+#include "nnport/export.h"
 #include "nnport/status.h"
 
 namespace nnport {
@@ -29,18 +30,18 @@ enum class DType : int32_t {
   kFloat64 = NNPORT_DTYPE_FLOAT64,
 };
 
-size_t dtype_size(DType dtype);          // bytes per element; 0 for kUndefined
-std::string_view dtype_name(DType dtype);  // "float32", "float16", "int64", "bool", ...
-Result<DType> parse_dtype(std::string_view name);  // inverse of dtype_name
+NNPORT_API size_t dtype_size(DType dtype);          // bytes per element; 0 for kUndefined
+NNPORT_API std::string_view dtype_name(DType dtype);  // "float32", "float16", "int64", "bool", ...
+NNPORT_API Result<DType> parse_dtype(std::string_view name);  // inverse of dtype_name
 
 using Shape = std::vector<int64_t>;
-int64_t num_elements(const Shape& shape);  // 1 for rank 0; dims must be >= 0
-std::string shape_to_string(const Shape& shape);  // "1x3x224x224"; "-1" for dynamic; "scalar" for rank 0
-Result<Shape> parse_shape(std::string_view text);  // "1x3x224x224" or "1,3,224,224"
+NNPORT_API int64_t num_elements(const Shape& shape);  // 1 for rank 0; -1 if a dim is < 0 (dynamic)
+NNPORT_API std::string shape_to_string(const Shape& shape);  // "1x3x224x224"; "-1" for dynamic; "scalar" for rank 0
+NNPORT_API Result<Shape> parse_shape(std::string_view text);  // "1x3x224x224" or "1,3,224,224"
 
 // A dense row-major tensor. Owning (empty/adopt/clone) or a view over the
 // caller's memory (view). Copying a Tensor shares the storage.
-class Tensor {
+class NNPORT_API Tensor {
  public:
   Tensor() = default;
   static Tensor empty(DType dtype, Shape shape);  // owning, zero-filled
@@ -52,7 +53,10 @@ class Tensor {
   const Shape& shape() const { return shape_; }
   int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
   int64_t numel() const { return num_elements(shape_); }
-  size_t nbytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype_); }
+  size_t nbytes() const {
+    int64_t n = numel();
+    return n > 0 ? static_cast<size_t>(n) * dtype_size(dtype_) : 0;
+  }
   bool defined() const { return dtype_ != DType::kUndefined; }
   void* data() { return data_; }
   const void* data() const { return data_; }
@@ -70,7 +74,7 @@ class Tensor {
 
 // Named tensors in a fixed order (insertion order; forward() returns the
 // model's output order). Lookup by name is linear: models have few I/Os.
-class NamedTensors {
+class NNPORT_API NamedTensors {
  public:
   using Item = std::pair<std::string, Tensor>;
   void set(std::string name, Tensor tensor);  // replaces in place, or appends
@@ -89,8 +93,8 @@ class NamedTensors {
 };
 
 // float16 <-> float32, IEEE 754 binary16, round to nearest even.
-float half_to_float(uint16_t h);
-uint16_t float_to_half(float f);
+NNPORT_API float half_to_float(uint16_t h);
+NNPORT_API uint16_t float_to_half(float f);
 
 }  // namespace nnport
 

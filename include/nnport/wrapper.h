@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nnport/status.h"
+#include "nnport/export.h"
 #include "nnport/tensor.h"
 
 namespace nnport {
@@ -20,7 +21,7 @@ struct TensorInfo {
   std::vector<std::string> dim_names;  // empty, or one per dim ("" when unnamed)
 };
 
-class Wrapper {
+class NNPORT_API Wrapper {
  public:
   Wrapper(Wrapper&&) noexcept;
   Wrapper& operator=(Wrapper&&) noexcept;

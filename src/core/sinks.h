@@ -1,0 +1,40 @@
+// Host-side nnport_sink implementations: the host owns every string and list
+// a plugin hands back (plugin.h).
+#ifndef NNPORT_CORE_SINKS_H_
+#define NNPORT_CORE_SINKS_H_
+
+#include <string>
+#include <vector>
+
+#include "nnport/plugin.h"
+
+namespace nnport::core {
+
+// Pieces are concatenated.
+struct StringSink {
+  std::string text;
+  nnport_sink sink{this, [](void* ctx, const char* data, size_t size) {
+                     if (data != nullptr) static_cast<StringSink*>(ctx)->text.append(data, size);
+                   }};
+  StringSink() = default;
+  StringSink(const StringSink&) = delete;
+  StringSink& operator=(const StringSink&) = delete;
+  nnport_sink* get() { return &sink; }
+};
+
+// Each append is one item.
+struct ListSink {
+  std::vector<std::string> items;
+  nnport_sink sink{this, [](void* ctx, const char* data, size_t size) {
+                     static_cast<ListSink*>(ctx)->items.emplace_back(data != nullptr ? data : "",
+                                                                     data != nullptr ? size : 0);
+                   }};
+  ListSink() = default;
+  ListSink(const ListSink&) = delete;
+  ListSink& operator=(const ListSink&) = delete;
+  nnport_sink* get() { return &sink; }
+};
+
+}  // namespace nnport::core
+
+#endif  // NNPORT_CORE_SINKS_H_
