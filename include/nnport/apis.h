@@ -1,0 +1,126 @@
+// The high-level API (MMDeploy's mmdeploy.apis): convert a model into a work
+// dir, load a work dir back, build a wrapper for a target, make seeded
+// random inputs, and compare outputs. The CLI is a thin layer over this.
+#ifndef NNPORT_APIS_H_
+#define NNPORT_APIS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nnport/config.h"
+#include "nnport/export.h"
+#include "nnport/registry.h"
+#include "nnport/status.h"
+#include "nnport/tensor.h"
+#include "nnport/wrapper.h"
+
+namespace nnport {
+
+// What a work dir holds (deploy.json), or what a model file stands for.
+struct DeployInfo {
+  std::string work_dir;                    // absolute; empty for a bare model file
+  std::string backend;                     // backend name
+  std::string task;                        // codebase_config.task, may be empty
+  std::string device = "cpu";
+  std::string deploy_cfg_path;             // the config it came from, may be empty
+  Config deploy_cfg = Config::object();    // the merged deploy config
+  std::vector<std::string> ir_files;       // absolute paths of the ONNX file(s)
+  std::vector<std::string> backend_files;  // absolute paths, build_wrapper's order
+  std::vector<std::string> input_names;    // the model's, in order
+  std::vector<std::string> output_names;   // the model's, in order
+  std::string precision = "FP32";
+  int64_t batch_size = 1;
+  bool dynamic_shape = false;
+  std::vector<std::string> warnings;       // things the caller may want to print
+};
+
+struct ConvertOptions {
+  std::string device = "cpu";
+  std::vector<std::string> cfg_options;  // "a.b=value" overrides
+  bool overwrite = false;                // replace an existing, non-empty work dir
+  int log_level = NNPORT_LOG_INFO;
+};
+
+// Convert MODEL (ONNX) with DEPLOY_CFG into WORK_DIR: the ONNX file (named
+// onnx_config.save_file, default end2end.onnx), the backend's files,
+// deploy.json and detail.json. Everything is written into a temporary
+// folder next to WORK_DIR and renamed into place, so a failure leaves no
+// work dir behind. An existing non-empty WORK_DIR is refused unless
+// overwrite; it is then swapped atomically.
+NNPORT_API Result<DeployInfo> convert(const std::string& deploy_cfg_path,
+                                      const std::string& model_path,
+                                      const std::string& work_dir,
+                                      const ConvertOptions& options = {},
+                                      Registry* registry = nullptr);
+
+// Read WORK_DIR/deploy.json back (as written by convert).
+NNPORT_API Result<DeployInfo> load_work_dir(const std::string& work_dir);
+
+// TARGET is a work dir (holds deploy.json) or an .onnx model file. For a
+// model file the backend defaults to onnxruntime and its backend file is the
+// model itself. backend_override (non-empty) runs the target's ONNX file on
+// another backend.
+NNPORT_API Result<DeployInfo> resolve_target(const std::string& target,
+                                             const std::string& backend_override = "");
+
+// Build the wrapper for a resolved target.
+NNPORT_API Result<Wrapper> build_target_wrapper(const DeployInfo& info,
+                                                Registry* registry = nullptr);
+
+// Build a wrapper for the target's IR (its ONNX file) on another backend,
+// e.g. the reference of `nnport verify`. That backend must run ONNX files.
+NNPORT_API Result<Wrapper> build_reference_wrapper(const DeployInfo& info,
+                                                   const std::string& reference_backend,
+                                                   Registry* registry = nullptr);
+
+// resolve_target + build_target_wrapper.
+NNPORT_API Result<Wrapper> build_wrapper_from_target(const std::string& target,
+                                                     const std::string& backend_override = "",
+                                                     Registry* registry = nullptr);
+
+// Fill in every input of `infos` that `given` lacks with seeded random data:
+// floats uniform in [-1, 1), integers in 0..9 (valid as indices), bools
+// 0/1. Dynamic dims come from `shapes` (name -> full shape); a missing one
+// is an error that lists which inputs have which dynamic dims. Tensors in
+// `given` are kept as they are (checking them is Wrapper::check_inputs' job).
+NNPORT_API Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos,
+                                            const NamedTensors& given,
+                                            const std::map<std::string, Shape>& shapes,
+                                            uint64_t seed = 0);
+
+// One output against its reference, numpy.allclose style:
+// |a - b| <= atol + rtol * |b| element-wise (NaN equals NaN, inf equals the
+// same inf). max_rel_err is max |a - b| / max(|b|, tiny).
+struct OutputComparison {
+  std::string name;
+  DType dtype = DType::kUndefined, ref_dtype = DType::kUndefined;
+  Shape shape, ref_shape;
+  double max_abs_err = 0, max_rel_err = 0;
+  int64_t mismatches = 0, numel = 0;
+  bool pass = false;
+  std::string reason;  // why it failed when not because of values
+};
+
+// Every output of `reference` (in its order), then any output only in
+// `outputs`. Integer and bool outputs use the same rule, so with the usual
+// tolerances (< 1) they must match exactly.
+NNPORT_API std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
+                                                         const NamedTensors& reference,
+                                                         double atol, double rtol);
+
+// min / max / mean over the finite values, and the first few values.
+struct TensorSummary {
+  double min = 0, max = 0, mean = 0;
+  int64_t numel = 0, non_finite = 0;
+  std::vector<double> first;
+};
+NNPORT_API TensorSummary summarize(const Tensor& tensor, size_t first_count = 6);
+
+// Element i of any supported dtype, as a double (float16 via half_to_float).
+NNPORT_API double element_as_double(const Tensor& tensor, int64_t index);
+
+}  // namespace nnport
+
+#endif  // NNPORT_APIS_H_

@@ -1,0 +1,162 @@
+#include "apis/deploy_json.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace nnport::apis {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string relative_to(const std::string& path, const std::string& root) {
+  return fs::path(path).lexically_relative(root).generic_string();
+}
+
+Config string_list(const std::vector<std::string>& items) {
+  Config a = Config::array();
+  for (const auto& s : items) a.push_back(s);
+  return a;
+}
+
+Config relative_list(const std::vector<std::string>& items, const std::string& root) {
+  Config a = Config::array();
+  for (const auto& s : items) a.push_back(relative_to(s, root));
+  return a;
+}
+
+Result<std::vector<std::string>> read_string_list(const Config& j, const char* key,
+                                                  const std::string& origin) {
+  std::vector<std::string> out;
+  if (!j.contains(key)) return out;
+  if (!j[key].is_array())
+    return invalid_argument(origin + ": \"" + key + "\" must be a list of strings");
+  for (const auto& v : j[key]) {
+    if (!v.is_string())
+      return invalid_argument(origin + ": \"" + key + "\" must be a list of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Config make_deploy_json(const DeployInfo& info, const std::string& root) {
+  Config model;
+  model["name"] = info.ir_files.empty() ? "end2end" : fs::path(info.ir_files[0]).stem().string();
+  model["net"] = info.backend_files.empty() ? "" : relative_to(info.backend_files[0], root);
+  model["weights"] =
+      info.backend_files.size() > 1 ? relative_to(info.backend_files[1], root) : "";
+  model["backend"] = info.backend;
+  model["precision"] = info.precision;
+  model["batch_size"] = info.batch_size;
+  model["dynamic_shape"] = info.dynamic_shape;
+
+  Config extra;
+  extra["version"] = NNPORT_VERSION;
+  extra["deploy_cfg"] = info.deploy_cfg_path;
+  extra["device"] = info.device;
+  extra["ir_files"] = relative_list(info.ir_files, root);
+  extra["backend_files"] = relative_list(info.backend_files, root);
+  extra["input_names"] = string_list(info.input_names);
+  extra["output_names"] = string_list(info.output_names);
+
+  Config d;
+  d["version"] = NNPORT_VERSION;
+  d["task"] = info.task;
+  d["models"] = Config::array({model});
+  d["customs"] = Config::array();
+  d["nnport"] = extra;
+  return d;
+}
+
+Config make_detail_json(const DeployInfo& info) {
+  const Config& cfg = info.deploy_cfg;
+  Config codebase_cfg = get_codebase_config(cfg);
+  Config d;
+  d["version"] = NNPORT_VERSION;
+  Config codebase;
+  codebase["task"] = info.task;
+  codebase["codebase"] =
+      codebase_cfg.contains("type") && codebase_cfg["type"].is_string() ? codebase_cfg["type"]
+                                                                        : Config("");
+  codebase["version"] = "";
+  codebase["pth"] = "";
+  codebase["config"] = "";
+  d["codebase"] = codebase;
+  d["codebase_config"] = codebase_cfg;
+  d["onnx_config"] = get_onnx_config(cfg);
+  d["backend_config"] = get_backend_config(cfg);
+  d["calib_config"] = cfg.contains("calib_config") ? cfg["calib_config"] : Config::object();
+  return d;
+}
+
+Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string& root,
+                                     const std::string& origin) {
+  Config d = Config::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (d.is_discarded() || !d.is_object())
+    return invalid_argument(origin + " is not valid JSON; convert the model again with "
+                            "`nnport convert`");
+  if (!d.contains("models") || !d["models"].is_array() || d["models"].empty() ||
+      !d["models"][0].is_object())
+    return invalid_argument(origin + " has no \"models\" entry; convert the model again");
+  const Config& m = d["models"][0];
+  DeployInfo info;
+  info.work_dir = root;
+  auto str = [](const Config& j, const char* key, std::string fallback = "") {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+  };
+  info.backend = str(m, "backend");
+  if (info.backend.empty())
+    return invalid_argument(origin + ": models[0].backend is missing");
+  info.task = str(d, "task");
+  info.precision = str(m, "precision", "FP32");
+  if (m.contains("batch_size") && m["batch_size"].is_number_integer())
+    info.batch_size = m["batch_size"].get<int64_t>();
+  if (m.contains("dynamic_shape") && m["dynamic_shape"].is_boolean())
+    info.dynamic_shape = m["dynamic_shape"].get<bool>();
+
+  auto abs = [&root](const std::string& rel) { return (fs::path(root) / rel).string(); };
+  Config extra = d.contains("nnport") && d["nnport"].is_object() ? d["nnport"] : Config::object();
+  std::string where = origin + " (nnport)";
+  NNPORT_ASSIGN_OR_RETURN(auto ir, read_string_list(extra, "ir_files", where));
+  NNPORT_ASSIGN_OR_RETURN(auto files, read_string_list(extra, "backend_files", where));
+  NNPORT_ASSIGN_OR_RETURN(info.input_names, read_string_list(extra, "input_names", where));
+  NNPORT_ASSIGN_OR_RETURN(info.output_names, read_string_list(extra, "output_names", where));
+  if (files.empty()) {  // a work dir written by MMDeploy: net, then weights
+    if (!str(m, "net").empty()) files.push_back(str(m, "net"));
+    if (!str(m, "weights").empty()) files.push_back(str(m, "weights"));
+  }
+  if (files.empty()) return invalid_argument(origin + ": models[0].net is missing");
+  for (const auto& f : files) info.backend_files.push_back(abs(f));
+  for (const auto& f : ir) info.ir_files.push_back(abs(f));
+  if (info.ir_files.empty()) {  // MMDeploy's work dirs keep end2end.onnx
+    fs::path guess = fs::path(root) / "end2end.onnx";
+    std::error_code ec;
+    if (fs::exists(guess, ec)) info.ir_files.push_back(guess.string());
+  }
+  info.device = str(extra, "device", "cpu");
+  info.deploy_cfg_path = str(extra, "deploy_cfg");
+  // The resolved config, so build_wrapper sees the backend_config convert used.
+  std::ifstream detail(fs::path(root) / kDetailJson);
+  if (detail) {
+    Config dj = Config::parse(detail, nullptr, false);
+    if (!dj.is_discarded() && dj.is_object()) {
+      for (const char* key : {"codebase_config", "onnx_config", "backend_config", "calib_config"})
+        if (dj.contains(key)) info.deploy_cfg[key] = dj[key];
+    }
+  }
+  if (!info.deploy_cfg.contains("backend_config"))
+    info.deploy_cfg["backend_config"] = Config{{"type", info.backend}};
+  return info;
+}
+
+Status write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return io_error("cannot write " + path);
+  out << text;
+  out.close();
+  if (!out) return io_error("cannot write " + path + " (disk full?)");
+  return {};
+}
+
+}  // namespace nnport::apis

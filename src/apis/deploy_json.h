@@ -1,0 +1,30 @@
+// MMDeploy's SDK model package files: deploy.json and detail.json.
+// Internal to src/apis.
+#ifndef NNPORT_APIS_DEPLOY_JSON_H_
+#define NNPORT_APIS_DEPLOY_JSON_H_
+
+#include <string>
+
+#include "nnport/apis.h"
+
+namespace nnport::apis {
+
+inline constexpr const char* kDeployJson = "deploy.json";
+inline constexpr const char* kDetailJson = "detail.json";
+
+// deploy.json: {version, task, models: [...], customs: []} plus an "nnport"
+// object with what run/verify need to rebuild the wrapper. Paths in it are
+// relative to root (the work dir).
+Config make_deploy_json(const DeployInfo& info, const std::string& root);
+// detail.json: the resolved config that produced the work dir.
+Config make_detail_json(const DeployInfo& info);
+// Parse deploy.json text; paths become absolute under root.
+Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string& root,
+                                     const std::string& origin);
+
+// Write text to a file (plain write; the folder is temporary anyway).
+Status write_text_file(const std::string& path, const std::string& text);
+
+}  // namespace nnport::apis
+
+#endif  // NNPORT_APIS_DEPLOY_JSON_H_

@@ -1,0 +1,109 @@
+// Targets of run/verify: a work dir (deploy.json) or a bare .onnx file.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "apis/deploy_json.h"
+#include "nnport/apis.h"
+#include "nnport/backend_names.h"
+#include "nnport/onnx_model.h"
+
+namespace nnport {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string cfg_json(const Config& cfg) {
+  return cfg.dump(-1, ' ', false, Config::error_handler_t::replace);
+}
+
+Result<const BackendManager*> find_available(Registry& reg, const std::string& name) {
+  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, reg.find(name));
+  std::string why;
+  if (!m->is_available(false, &why))
+    return unavailable("backend '" + name + "' is not available here" +
+                       (why.empty() ? "" : ": " + why) + "; run `nnport check-env`");
+  return m;
+}
+
+}  // namespace
+
+Result<DeployInfo> load_work_dir(const std::string& work_dir) {
+  std::error_code ec;
+  fs::path root = fs::absolute(work_dir).lexically_normal();
+  if (root.filename().empty()) root = root.parent_path();
+  fs::path file = root / apis::kDeployJson;
+  if (!fs::is_directory(root, ec))
+    return not_found("work dir '" + work_dir + "' does not exist; create it with `nnport convert`");
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return not_found("work dir '" + work_dir + "' has no " + apis::kDeployJson +
+                     "; create it with `nnport convert`");
+  std::stringstream text;
+  text << in.rdbuf();
+  return apis::parse_deploy_json(text.str(), root.string(), file.string());
+}
+
+Result<DeployInfo> resolve_target(const std::string& target, const std::string& backend_override) {
+  std::error_code ec;
+  if (target.empty()) return invalid_argument("no target given: pass a work dir or an .onnx file");
+  if (fs::is_directory(target, ec)) {
+    NNPORT_ASSIGN_OR_RETURN(DeployInfo info, load_work_dir(target));
+    if (!backend_override.empty() && backend_override != info.backend) {
+      // Another backend runs the work dir's IR, not the converted files.
+      if (info.ir_files.empty())
+        return not_found("work dir '" + target + "' has no ONNX file to run on backend '" +
+                         backend_override + "'");
+      info.backend = backend_override;
+      info.backend_files = info.ir_files;
+      info.deploy_cfg["backend_config"] = Config{{"type", backend_override}};
+    }
+    return info;
+  }
+  // A model file. inspect_onnx names a missing, empty or garbage file.
+  NNPORT_ASSIGN_OR_RETURN(OnnxModelInfo model, inspect_onnx(target));
+  DeployInfo info;
+  info.backend = backend_override.empty() ? std::string(backend_names::kOnnxRuntime)
+                                          : backend_override;
+  std::string abs = fs::absolute(target).lexically_normal().string();
+  info.ir_files = {abs};
+  info.backend_files = {abs};
+  for (const auto& in : model.inputs) info.input_names.push_back(in.name);
+  for (const auto& out : model.outputs) info.output_names.push_back(out.name);
+  for (const auto& in : model.inputs)
+    for (int64_t d : in.dims) info.dynamic_shape = info.dynamic_shape || d < 0;
+  info.deploy_cfg["backend_config"] = Config{{"type", info.backend}};
+  return info;
+}
+
+Result<Wrapper> build_target_wrapper(const DeployInfo& info, Registry* registry) {
+  Registry& reg = registry != nullptr ? *registry : Registry::global();
+  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, find_available(reg, info.backend));
+  std::error_code ec;
+  for (const auto& f : info.backend_files)
+    if (!fs::exists(f, ec))
+      return not_found("backend file '" + f + "' does not exist; convert the model again");
+  // The model's own input names (nnport keeps them); outputs in the model's order.
+  return m->build_wrapper(info.backend_files, info.device, {}, info.output_names,
+                          cfg_json(info.deploy_cfg));
+}
+
+Result<Wrapper> build_reference_wrapper(const DeployInfo& info, const std::string& reference,
+                                        Registry* registry) {
+  Registry& reg = registry != nullptr ? *registry : Registry::global();
+  if (info.ir_files.empty())
+    return not_found("the target has no ONNX file for the reference backend '" + reference + "'");
+  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, find_available(reg, reference));
+  Config cfg = Config::object();
+  cfg["backend_config"] = Config{{"type", reference}};
+  return m->build_wrapper(info.ir_files, "cpu", {}, info.output_names, cfg_json(cfg));
+}
+
+Result<Wrapper> build_wrapper_from_target(const std::string& target,
+                                          const std::string& backend_override,
+                                          Registry* registry) {
+  NNPORT_ASSIGN_OR_RETURN(DeployInfo info, resolve_target(target, backend_override));
+  return build_target_wrapper(info, registry);
+}
+
+}  // namespace nnport

@@ -1,0 +1,45 @@
+// Reading tensor elements of any dtype as doubles, and summaries for printing.
+#include <cmath>
+#include <cstring>
+
+#include "nnport/apis.h"
+
+namespace nnport {
+
+double element_as_double(const Tensor& t, int64_t i) {
+  switch (t.dtype()) {
+    case DType::kFloat32: return t.data_as<float>()[i];
+    case DType::kFloat64: return t.data_as<double>()[i];
+    case DType::kFloat16: return half_to_float(t.data_as<uint16_t>()[i]);
+    case DType::kUInt8: return t.data_as<uint8_t>()[i];
+    case DType::kInt8: return t.data_as<int8_t>()[i];
+    case DType::kInt32: return t.data_as<int32_t>()[i];
+    case DType::kInt64: return static_cast<double>(t.data_as<int64_t>()[i]);
+    case DType::kBool: return t.data_as<uint8_t>()[i] != 0 ? 1.0 : 0.0;
+    default: return std::nan("");
+  }
+}
+
+TensorSummary summarize(const Tensor& t, size_t first_count) {
+  TensorSummary s;
+  s.numel = t.defined() ? t.numel() : 0;
+  if (s.numel <= 0 || t.data() == nullptr) return s;
+  double sum = 0;
+  int64_t finite = 0;
+  for (int64_t i = 0; i < s.numel; ++i) {
+    double v = element_as_double(t, i);
+    if (static_cast<size_t>(i) < first_count) s.first.push_back(v);
+    if (!std::isfinite(v)) {
+      ++s.non_finite;
+      continue;
+    }
+    if (finite == 0 || v < s.min) s.min = v;
+    if (finite == 0 || v > s.max) s.max = v;
+    sum += v;
+    ++finite;
+  }
+  s.mean = finite > 0 ? sum / static_cast<double>(finite) : std::nan("");
+  return s;
+}
+
+}  // namespace nnport

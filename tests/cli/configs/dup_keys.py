@@ -1,0 +1,1 @@
+_base_ = ['./dup_base_1.py', './dup_base_2.py']

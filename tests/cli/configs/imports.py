@@ -1,0 +1,2 @@
+import os
+backend_config = dict(type='onnxruntime')

@@ -1,0 +1,2 @@
+backend_config = dict(type='onnxruntime'
+onnx_config = dict(opset_version=11)

@@ -1,0 +1,120 @@
+// nnport check-env [--json]: MMDeploy's check_env lines, one per backend,
+// and why a backend is unavailable.
+#include <iostream>
+
+#include "cli.h"
+#include "nnport/backend_names.h"
+#include "nnport/registry.h"
+
+namespace nnport::cli {
+namespace {
+
+struct BackendRow {
+  std::string name;
+  const BackendManager* manager = nullptr;
+  bool available = false;
+  std::string version;
+  std::vector<std::string> lines;    // check_env's lines
+  std::vector<std::string> reasons;  // why it is unavailable / failed to load
+  bool no_plugin = false;            // a known name with no plugin file here
+};
+
+// pytorch and default name no deploy backend (MMDeploy has no manager for them).
+bool listed(const std::string& name) {
+  return name != backend_names::kPyTorch && name != backend_names::kDefault;
+}
+
+}  // namespace
+
+Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
+  struct Options {
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(
+      "check-env", "list the backends: version, or None with the reason it is unavailable");
+  sub->add_flag("--json", o->json,
+                "print {backends: [{name, available, version, reason, plugin}], failures: [...]}");
+  sub->footer(
+      "One line per known backend in MMDeploy's format, \"<name>:\\t<version>\" (None when\n"
+      "unavailable), with the reason under it. Plugins come from the install's plugin\n"
+      "folder, NNPORT_PLUGIN_PATH and --plugin FILE. A --plugin file that fails to load\n"
+      "is listed and makes the exit code 1.\n"
+      "Examples:\n"
+      "  nnport check-env\n"
+      "  nnport --plugin ./libnnport_backend_mine.so check-env --json");
+  return {sub, [o, &g] {
+            Registry& reg = Registry::global();
+            std::vector<const BackendManager*> managers = reg.list();
+            std::vector<PluginFailure> failures = reg.failures();
+            for (const auto& f : g.plugin_errors) {  // --plugin files, if not already recorded
+              bool seen = false;
+              for (const auto& r : failures) seen = seen || r.path == f.path;
+              if (!seen) failures.push_back(f);
+            }
+            std::vector<BackendRow> rows;
+            for (const auto& name : reg.known_names()) {
+              if (!listed(name)) continue;
+              BackendRow row;
+              row.name = name;
+              for (const auto* m : managers)
+                if (m->name() == name) row.manager = m;
+              if (row.manager != nullptr) {
+                std::string why;
+                row.available = row.manager->is_available(false, &why);
+                row.lines = row.manager->check_env();
+                if (auto v = row.manager->version(); v.ok()) row.version = *v;
+                if (!row.available)
+                  row.reasons.push_back(why.empty() ? "not available (no reason given)" : why);
+              } else {
+                row.lines.push_back(name + ":\tNone");
+                row.no_plugin = true;
+              }
+              for (const auto& f : failures)
+                if (f.name == name) row.reasons.push_back("plugin " + f.path + ": " + f.reason);
+              rows.push_back(std::move(row));
+            }
+            if (o->json) {
+              Config backends = Config::array();
+              for (const auto& r : rows) {
+                std::string reason =
+                    r.no_plugin ? "no plugin found (libnnport_backend_" + r.name + ".so)" : "";
+                for (const auto& s : r.reasons) reason += (reason.empty() ? "" : "; ") + s;
+                backends.push_back(
+                    {{"name", r.name},
+                     {"available", r.available},
+                     {"version", r.version.empty() ? Config(nullptr) : Config(r.version)},
+                     {"reason", r.available ? Config(nullptr) : Config(reason)},
+                     {"plugin", r.manager ? Config(r.manager->plugin_path()) : Config(nullptr)},
+                     {"lines", r.lines}});
+              }
+              Config fails = Config::array();
+              for (const auto& f : failures)
+                fails.push_back({{"path", f.path}, {"name", f.name}, {"reason", f.reason}});
+              print_json({{"backends", backends}, {"failures", fails}});
+            } else {
+              for (const auto& r : rows) {
+                for (const auto& line : r.lines) std::cout << line << "\n";
+                if (r.no_plugin && g.verbose)
+                  std::cout << "    no plugin found (libnnport_backend_" << r.name << ".so)\n";
+                for (const auto& why : r.reasons) std::cout << "    " << why << "\n";
+              }
+              bool header = false;
+              for (const auto& f : failures) {
+                if (reg.is_known(f.name) && !f.name.empty() && listed(f.name)) continue;
+                if (!header) std::cout << "plugins that failed to load:\n";
+                header = true;
+                std::cout << "    " << f.path << ": " << f.reason << "\n";
+              }
+              std::cout.flush();
+            }
+            Status plugins = plugin_load_status(g);
+            if (!plugins.ok()) {
+              std::cerr << "nnport check-env: error: " << plugins.message() << std::endl;
+              return kExitError;
+            }
+            return kExitOk;
+          }};
+}
+
+}  // namespace nnport::cli

@@ -1,0 +1,79 @@
+// nnport convert DEPLOY_CFG MODEL.onnx --work-dir DIR: the backend's files
+// plus deploy.json and detail.json, written atomically.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "cli.h"
+
+namespace nnport::cli {
+
+Command add_convert_command(CLI::App& app, GlobalOptions& g) {
+  struct Options {
+    std::string deploy_cfg, model, work_dir, device = "cpu";
+    std::vector<std::string> cfg_options;
+    bool force = false, json = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub =
+      app.add_subcommand("convert", "convert an ONNX model into a work dir for a backend");
+  sub->add_option("DEPLOY_CFG", o->deploy_cfg, "deploy config; backend_config.type names the backend")
+      ->required();
+  sub->add_option("MODEL", o->model, "the .onnx model")->required();
+  sub->add_option("--work-dir", o->work_dir, "the folder to write (created; parents too)")
+      ->required()
+      ->type_name("DIR");
+  sub->add_option("--device", o->device, "device for the backend")->capture_default_str();
+  sub->add_option("--cfg-options", o->cfg_options, "override a config key: a.b=value")
+      ->type_name("KEY=VALUE");
+  sub->add_flag("--force", o->force, "replace an existing, non-empty work dir");
+  sub->add_flag("--json", o->json, "print what was written as one JSON document");
+  sub->footer(
+      "Writes into DIR.tmp-XXXXXX beside DIR and renames it into place, so a failure\n"
+      "leaves no work dir behind. DIR holds the ONNX file (onnx_config.save_file, default\n"
+      "end2end.onnx), the backend's files, and MMDeploy's deploy.json and detail.json.\n"
+      "Examples:\n"
+      "  nnport convert configs/classification/classification_onnxruntime_static.py "
+      "resnet18.onnx --work-dir work/resnet18\n"
+      "  nnport convert deploy.py model.onnx --work-dir work --force --json");
+  return {sub, [o, &g] {
+            Status plugins = plugin_load_status(g);
+            if (!plugins.ok()) return fail("convert", plugins);
+            ConvertOptions opts;
+            opts.device = o->device;
+            opts.cfg_options = o->cfg_options;
+            opts.overwrite = o->force;
+            opts.log_level = g.verbose ? NNPORT_LOG_DEBUG : NNPORT_LOG_INFO;
+            auto info = convert(o->deploy_cfg, o->model, o->work_dir, opts);
+            if (!info.ok()) return fail("convert", info.status());
+            for (const auto& w : info->warnings) std::cerr << "nnport convert: warning: " << w << "\n";
+            namespace fs = std::filesystem;
+            auto rel = [&](const std::string& f) {
+              return fs::path(f).lexically_relative(info->work_dir).generic_string();
+            };
+            std::vector<std::string> files;
+            for (const auto& f : info->ir_files) files.push_back(rel(f));
+            for (const auto& f : info->backend_files)
+              if (std::find(files.begin(), files.end(), rel(f)) == files.end()) files.push_back(rel(f));
+            files.push_back("deploy.json");
+            files.push_back("detail.json");
+            if (o->json) {
+              Config backend_files = Config::array();
+              for (const auto& f : info->backend_files) backend_files.push_back(rel(f));
+              print_json({{"work_dir", info->work_dir},
+                          {"backend", info->backend},
+                          {"files", files},
+                          {"backend_files", backend_files},
+                          {"inputs", info->input_names},
+                          {"outputs", info->output_names},
+                          {"warnings", info->warnings}});
+              return kExitOk;
+            }
+            std::cout << "converted " << o->model << " for " << info->backend << " into "
+                      << info->work_dir << ":\n";
+            for (const auto& f : files) std::cout << "  " << f << "\n";
+            return kExitOk;
+          }};
+}
+
+}  // namespace nnport::cli

@@ -1,0 +1,123 @@
+// nnport verify TARGET --reference onnxruntime: same inputs through the
+// target's backend and a reference backend; numbers, not pictures.
+#include <iostream>
+
+#include "cli.h"
+
+namespace nnport::cli {
+namespace {
+
+// ONNX's own backend tests use rtol 1e-3, atol 1e-5.
+constexpr double kDefaultAtol = 1e-5;
+constexpr double kDefaultRtol = 1e-3;
+
+std::string pad(std::string s, size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+Command add_verify_command(CLI::App& app, GlobalOptions& g) {
+  struct Options {
+    std::string target, backend, reference;
+    InputOptions inputs;
+    double atol = kDefaultAtol, rtol = kDefaultRtol;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(
+      "verify", "compare a target's outputs with a reference backend's (exit 0 only if all pass)");
+  sub->add_option("TARGET", o->target, "a work dir written by `nnport convert`, or an .onnx file")
+      ->required();
+  sub->add_option("--reference", o->reference,
+                  "backend that runs the target's ONNX file as the reference, e.g. onnxruntime")
+      ->required();
+  sub->add_option("--backend", o->backend, "run the target on this backend instead");
+  add_input_options(*sub, o->inputs);
+  sub->add_option("--atol", o->atol, "absolute tolerance")->capture_default_str();
+  sub->add_option("--rtol", o->rtol, "relative tolerance")->capture_default_str();
+  sub->add_flag("--json", o->json, "print the comparison as one JSON document");
+  sub->footer(
+      "An element passes when |out - ref| <= atol + rtol * |ref| (numpy.allclose; NaN\n"
+      "matches NaN). Per output: max abs error, max rel error |out - ref| / |ref|, the\n"
+      "number of elements that fail, PASS or FAIL. Exit 0 if every output passes, else 1.\n"
+      "Examples:\n"
+      "  nnport verify work/resnet18 --reference onnxruntime\n"
+      "  nnport verify work --reference onnxruntime --input input=x.npy --atol 1e-4 --json");
+  return {sub, [o, &g] {
+            const char* cmd = "verify";
+            Status plugins = plugin_load_status(g);
+            if (!plugins.ok()) return fail(cmd, plugins);
+            if (!(o->atol >= 0) || !(o->rtol >= 0))
+              return fail(cmd, "--atol and --rtol must be >= 0");
+            auto info = resolve_target(o->target, o->backend);
+            if (!info.ok()) return fail(cmd, info.status());
+            auto wrapper = build_target_wrapper(*info);
+            if (!wrapper.ok()) return fail(cmd, wrapper.status());
+            auto reference = build_reference_wrapper(*info, o->reference);
+            if (!reference.ok())
+              return fail(cmd, reference.status().with_context("reference " + o->reference));
+            auto inputs = prepare_inputs(*wrapper, o->inputs);
+            if (!inputs.ok()) return fail(cmd, inputs.status());
+            Status ref_ok = reference->check_inputs(inputs->tensors);
+            if (!ref_ok.ok()) return fail(cmd, ref_ok.with_context("reference " + o->reference));
+            auto outputs = wrapper->forward(inputs->tensors);
+            if (!outputs.ok()) return fail(cmd, outputs.status());
+            auto expected = reference->forward(inputs->tensors);
+            if (!expected.ok())
+              return fail(cmd, expected.status().with_context("reference " + o->reference));
+
+            auto rows = compare_outputs(*outputs, *expected, o->atol, o->rtol);
+            bool all = !rows.empty();
+            for (const auto& r : rows) all = all && r.pass;
+            if (o->json) {
+              Config outs = Config::array();
+              for (const auto& r : rows)
+                outs.push_back({{"name", r.name},
+                                {"dtype", std::string(dtype_name(r.dtype))},
+                                {"shape", shape_json(r.shape)},
+                                {"reference_dtype", std::string(dtype_name(r.ref_dtype))},
+                                {"reference_shape", shape_json(r.ref_shape)},
+                                {"max_abs_err", number_json(r.max_abs_err)},
+                                {"max_rel_err", number_json(r.max_rel_err)},
+                                {"mismatches", r.mismatches},
+                                {"numel", r.numel},
+                                {"pass", r.pass},
+                                {"reason", r.reason}});
+              print_json({{"target", o->target},
+                          {"backend", info->backend},
+                          {"reference", o->reference},
+                          {"atol", o->atol},
+                          {"rtol", o->rtol},
+                          {"pass", all},
+                          {"outputs", outs}});
+            } else {
+              std::cout << "backend " << info->backend << " vs reference " << o->reference
+                        << "  (atol " << format_number(o->atol) << ", rtol "
+                        << format_number(o->rtol) << ")\n";
+              size_t w = 6;
+              for (const auto& r : rows) w = std::max(w, r.name.size() + 2);
+              std::cout << pad("output", w) << pad("shape", 20) << pad("max abs err", 14)
+                        << pad("max rel err", 14) << pad("mismatches", 16) << "result\n";
+              for (const auto& r : rows) {
+                std::cout << pad(r.name, w) << pad(format_shape(r.shape), 20)
+                          << pad(format_number(r.max_abs_err), 14)
+                          << pad(format_number(r.max_rel_err), 14)
+                          << pad(std::to_string(r.mismatches) + "/" + std::to_string(r.numel), 16)
+                          << (r.pass ? "PASS" : "FAIL");
+                if (!r.reason.empty()) std::cout << "  (" << r.reason << ")";
+                std::cout << "\n";
+              }
+              std::cout << (all ? "PASS" : "FAIL") << ": " << rows.size() << " output(s)\n";
+            }
+            if (!all) {
+              std::cerr << "nnport verify: error: outputs differ from the reference beyond atol "
+                        << format_number(o->atol) << " / rtol " << format_number(o->rtol) << std::endl;
+              return kExitError;
+            }
+            return kExitOk;
+          }};
+}
+
+}  // namespace nnport::cli
