@@ -1,0 +1,24 @@
+#include "onnx/onnx_pass.h"
+
+#include "onnx/onnx_io.h"
+
+namespace nnport::onnx_internal {
+namespace {
+
+// The table of passes; a new pass adds its file and one line here.
+constexpr OnnxPass kPasses[] = {
+    {"infer_shapes", "run ONNX shape inference and store the inferred shapes in the model",
+     &infer_shapes},
+};
+
+}  // namespace
+
+std::span<const OnnxPass> onnx_passes() { return kPasses; }
+
+const OnnxPass* find_onnx_pass(std::string_view name) {
+  for (const OnnxPass& p : kPasses)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+}  // namespace nnport::onnx_internal

@@ -1,0 +1,73 @@
+// rewrite_onnx: passes by name, checked output, atomic writes.
+#include <gtest/gtest.h>
+
+#include "nnport/onnx_model.h"
+#include "onnx_test_util.h"
+
+namespace nnport {
+namespace {
+
+namespace fs = std::filesystem;
+using onnx_test::fixture;
+
+TEST(OnnxRewrite, InferShapesPassStoresShapes) {
+  const std::string out = (onnx_test::scratch_dir() / "inferred.onnx").string();
+  fs::remove(out);
+  Status s = rewrite_onnx(fixture("blank_output_shape.onnx"), out, {.passes = {"infer_shapes"}});
+  ASSERT_TRUE(s.ok()) << s.message();
+  auto info = inspect_onnx(out);  // shapes now stored in the file itself
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_EQ(info->outputs[0].dims, (Shape{-1, 3}));
+  EXPECT_FALSE(fs::exists(out + ".tmp"));
+  EXPECT_TRUE(check_onnx(out).ok());
+}
+
+TEST(OnnxRewrite, NoPassesRoundTrips) {
+  NNPORT_SKIP_WITHOUT_MODEL("tiny_mlp");
+  const std::string out = (onnx_test::scratch_dir() / "copy.onnx").string();
+  ASSERT_TRUE(rewrite_onnx(onnx_test::model_path("tiny_mlp"), out).ok());
+  auto a = inspect_onnx(onnx_test::model_path("tiny_mlp"));
+  auto b = inspect_onnx(out);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->op_counts, b->op_counts);
+  EXPECT_EQ(a->inputs[0].name, b->inputs[0].name);
+  EXPECT_EQ(a->parameter_count, b->parameter_count);
+  EXPECT_EQ(a->file_bytes, b->file_bytes);  // same message, same bytes
+}
+
+TEST(OnnxRewrite, Errors) {
+  const auto dir = onnx_test::scratch_dir();
+  const std::string out = (dir / "never.onnx").string();
+  fs::remove(out);
+
+  Status unknown = rewrite_onnx(fixture("blank_output_shape.onnx"), out, {.passes = {"fold_everything"}});
+  EXPECT_EQ(unknown.code(), Code::kInvalidArgument);
+  EXPECT_NE(unknown.message().find("unknown pass 'fold_everything'"), std::string::npos) << unknown.message();
+  EXPECT_NE(unknown.message().find("infer_shapes"), std::string::npos) << unknown.message();
+
+  Status broken = rewrite_onnx(fixture("undefined_input.onnx"), out);
+  EXPECT_FALSE(broken.ok());
+  EXPECT_NE(broken.message().find("node 'Add_1' (Add)"), std::string::npos) << broken.message();
+
+  Status external = rewrite_onnx(fixture("external_data.onnx"), out);
+  EXPECT_EQ(external.code(), Code::kUnimplemented) << external.message();
+  EXPECT_NE(external.message().find("external data"), std::string::npos) << external.message();
+
+  Status no_dir = rewrite_onnx(fixture("blank_output_shape.onnx"), (dir / "no" / "such" / "m.onnx").string());
+  EXPECT_EQ(no_dir.code(), Code::kNotFound) << no_dir.message();
+  EXPECT_NE(no_dir.message().find("create it first"), std::string::npos) << no_dir.message();
+
+  Status missing = rewrite_onnx((dir / "absent.onnx").string(), out);
+  EXPECT_EQ(missing.code(), Code::kNotFound) << missing.message();
+
+  EXPECT_FALSE(fs::exists(out));  // no failed rewrite leaves a file behind
+  EXPECT_FALSE(fs::exists(out + ".tmp"));
+}
+
+TEST(OnnxRewrite, PassNames) {
+  const auto names = onnx_pass_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "infer_shapes"), names.end());
+}
+
+}  // namespace
+}  // namespace nnport
