@@ -70,6 +70,9 @@ def external_data():
     g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"], name="Add_0")],
                           "external_data", [x], [y], initializer=[w])
     m = helper.make_model(g, opset_imports=OPSET, producer_name="nnport-fixture")
+    bin_path = os.path.join(OUT, "external_data.bin")
+    if os.path.exists(bin_path):
+        os.remove(bin_path)  # onnx appends to an existing data file
     onnx.external_data_helper.convert_model_to_external_data(
         m, all_tensors_to_one_file=True, location="external_data.bin", size_threshold=0)
     onnx.save(m, os.path.join(OUT, "external_data.onnx"))
