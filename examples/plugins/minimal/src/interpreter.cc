@@ -43,8 +43,15 @@ Interpreter::Interpreter(Model model) : model_(std::move(model)) {
                       std::to_string(spec->min_inputs) + " to " +
                       std::to_string(spec->max_inputs));
     }
-    if (node.outputs.size() != 1 || node.outputs[0].empty()) {
-      throw Error(NNPORT_INVALID_ARGUMENT, label + " must have exactly one named output");
+    if (node.outputs.empty() || node.outputs[0].empty()) {
+      throw Error(NNPORT_INVALID_ARGUMENT, label + " has no output");
+    }
+    for (size_t i = spec->max_outputs; i < node.outputs.size(); ++i) {
+      if (!node.outputs[i].empty()) {
+        throw Error(NNPORT_UNIMPLEMENTED, label + " uses output " + std::to_string(i) + " ('" +
+                                              node.outputs[i] + "'); it has only " +
+                                              std::to_string(spec->max_outputs));
+      }
     }
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       const std::string& name = node.inputs[i];
@@ -55,7 +62,9 @@ Interpreter::Interpreter(Model model) : model_(std::move(model)) {
                     "topologically sorted and every value defined");
       }
     }
-    defined.insert(node.outputs[0]);
+    for (const auto& out : node.outputs) {
+      if (!out.empty()) defined.insert(out);
+    }
   }
   for (const auto& out : g.outputs) {
     if (defined.count(out.name) == 0) {
@@ -83,7 +92,10 @@ std::vector<Tensor> Interpreter::run(const std::map<std::string, Tensor>& inputs
     for (const auto& name : node.inputs) {
       args.push_back(name.empty() ? nullptr : &values.at(name));
     }
-    values[node.outputs[0]] = run_op(node, args);
+    std::vector<Tensor> results = run_op(node, args);
+    for (size_t i = 0; i < node.outputs.size() && i < results.size(); ++i) {
+      if (!node.outputs[i].empty()) values[node.outputs[i]] = std::move(results[i]);
+    }
   }
   std::vector<Tensor> out;
   for (const auto& name : outputs) {

@@ -218,6 +218,7 @@ Model parse_model(std::string_view bytes) {
     throw Error(NNPORT_INVALID_ARGUMENT, "not an ONNX model: no graph (ModelProto field 7) in " +
                                              std::to_string(bytes.size()) + " bytes");
   }
+  for (Node& n : m.graph.nodes) n.opset = m.opset();
   return m;
 }
 

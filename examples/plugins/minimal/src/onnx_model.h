@@ -35,6 +35,7 @@ struct Node {
   std::vector<std::string> inputs;   // "" marks an omitted optional input
   std::vector<std::string> outputs;
   std::vector<Attribute> attributes;
+  int64_t opset = 0;  // the model's default-domain opset, for ops whose meaning changed
 
   const Attribute* attribute(std::string_view attr_name) const;
 };

@@ -16,13 +16,19 @@ constexpr OpSpec kOps[] = {
     {"Constant", op_constant, 0, 0},
     {"Div", op_div, 2, 2},
     {"Flatten", op_flatten, 1, 1},
+    {"Gather", op_gather, 2, 2},
     {"Gemm", op_gemm, 2, 3},
     {"Identity", op_identity, 1, 1},
+    {"LayerNormalization", nullptr, 2, 3, op_layer_normalization, 3},
     {"MatMul", op_matmul, 2, 2},
     {"Mul", op_mul, 2, 2},
+    {"ReduceMean", op_reduce_mean, 1, 2},
     {"Relu", op_relu, 1, 1},
     {"Reshape", op_reshape, 2, 2},
+    {"Shape", op_shape, 1, 1},
     {"Sigmoid", op_sigmoid, 1, 1},
+    {"Slice", op_slice, 3, 5},
+    {"Softmax", op_softmax, 1, 1},
     {"Sub", op_sub, 2, 2},
     {"Tanh", op_tanh, 1, 1},
     {"Transpose", op_transpose, 1, 1},
@@ -50,7 +56,7 @@ std::string supported_ops() {
   return s;
 }
 
-Tensor run_op(const Node& node, const Inputs& inputs) {
+std::vector<Tensor> run_op(const Node& node, const Inputs& inputs) {
   const OpSpec* spec = find_op(node.op_type);
   if (spec == nullptr) {
     throw Error(NNPORT_UNIMPLEMENTED, "minimal: op '" + node.op_type + "' (node '" + node.name +
@@ -70,7 +76,8 @@ Tensor run_op(const Node& node, const Inputs& inputs) {
                         std::to_string(t->size()) + " values");
     }
   }
-  return spec->fn(node, inputs);
+  if (spec->multi != nullptr) return spec->multi(node, inputs);
+  return {spec->fn(node, inputs)};
 }
 
 void op_fail(const Node& node, const std::string& why) {

@@ -16,21 +16,25 @@ namespace minimal {
 // A node's inputs in order; nullptr for an omitted optional input ("").
 using Inputs = std::vector<const Tensor*>;
 using OpFn = Tensor (*)(const Node& node, const Inputs& inputs);
+// For the rare op with several outputs; fills as many as the node names.
+using MultiOpFn = std::vector<Tensor> (*)(const Node& node, const Inputs& inputs);
 
 struct OpSpec {
   std::string_view op_type;
-  OpFn fn;
+  OpFn fn;  // nullptr when multi is set
   size_t min_inputs;
   size_t max_inputs;
+  MultiOpFn multi = nullptr;
+  size_t max_outputs = 1;
 };
 
 const OpSpec* find_op(std::string_view op_type);  // nullptr when not supported
 std::string supported_ops();                      // "Add, Constant, Div, ..."
 
-// Runs one node (every supported op has one output). Throws
+// Runs one node and returns its outputs (at least as many as the node names). Throws
 // Error(INVALID_ARGUMENT) naming the node for bad shapes, dtypes or
 // attributes, Error(UNIMPLEMENTED) for an unsupported op or dtype.
-Tensor run_op(const Node& node, const Inputs& inputs);
+std::vector<Tensor> run_op(const Node& node, const Inputs& inputs);
 
 // Helpers for op implementations.
 [[noreturn]] void op_fail(const Node& node, const std::string& why);
@@ -47,7 +51,8 @@ Dims broadcast_dims(const Node& node, const Dims& a, const Dims& b);
 // right-aligned), 0 along broadcast (size-1 or missing) axes.
 std::vector<int64_t> broadcast_strides(const Dims& dims, size_t rank);
 
-// The ops, one per function (ops_elementwise.cc, ops_linear.cc, ops_shape.cc).
+// The ops, one per function, grouped in ops_elementwise.cc, ops_linear.cc,
+// ops_shape.cc, ops_index.cc and ops_normalize.cc.
 Tensor op_add(const Node&, const Inputs&);
 Tensor op_sub(const Node&, const Inputs&);
 Tensor op_mul(const Node&, const Inputs&);
@@ -62,6 +67,12 @@ Tensor op_flatten(const Node&, const Inputs&);
 Tensor op_reshape(const Node&, const Inputs&);
 Tensor op_transpose(const Node&, const Inputs&);
 Tensor op_constant(const Node&, const Inputs&);
+Tensor op_shape(const Node&, const Inputs&);
+Tensor op_gather(const Node&, const Inputs&);
+Tensor op_slice(const Node&, const Inputs&);
+Tensor op_softmax(const Node&, const Inputs&);
+std::vector<Tensor> op_layer_normalization(const Node&, const Inputs&);  // Y, Mean, InvStdDev
+Tensor op_reduce_mean(const Node&, const Inputs&);
 
 }  // namespace minimal
 

@@ -59,7 +59,8 @@ TEST(Model, InterpreterRejectsGraphsItCannotRun) {
                                                        {out}))),
                       NNPORT_UNIMPLEMENTED,
                       "op 'Conv' (node 'Conv_0') is not supported; supported: Add, Constant, Div, "
-                      "Flatten, Gemm, Identity, MatMul, Mul, Relu, Reshape, Sigmoid, Sub, Tanh, "
+                      "Flatten, Gather, Gemm, Identity, LayerNormalization, MatMul, Mul, "
+                      "ReduceMean, Relu, Reshape, Shape, Sigmoid, Slice, Softmax, Sub, Tanh, "
                       "Transpose");
   EXPECT_PLUGIN_ERROR(
       Interpreter(parse_model(t::model({t::node("Relu", {"y2"}, {"y"}), t::node("Relu", {"x"}, {"y2"})},

@@ -43,7 +43,7 @@ Node make_node(const std::string& op, std::vector<Attribute> attrs = {}) {
 Tensor run(const std::string& op, std::vector<Tensor> in, std::vector<Attribute> attrs = {}) {
   Inputs args;
   for (const auto& t : in) args.push_back(&t);
-  return run_op(make_node(op, std::move(attrs)), args);
+  return run_op(make_node(op, std::move(attrs)), args).at(0);
 }
 
 Tensor f(Dims dims, std::vector<float> v) { return Tensor::floats(std::move(dims), std::move(v)); }

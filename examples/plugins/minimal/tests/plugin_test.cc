@@ -176,7 +176,8 @@ TEST_P(ModelTest, MatchesPyTorch) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, ModelTest, ::testing::Values("tiny_mlp", "two_in_two_out"));
+INSTANTIATE_TEST_SUITE_P(Models, ModelTest, ::testing::Values("tiny_mlp", "two_in_two_out", "int64_input",
+                                                                "transformer_layer"));
 
 }  // namespace
 }  // namespace minimal
