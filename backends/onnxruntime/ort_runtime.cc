@@ -77,9 +77,26 @@ const Runtime& require_runtime() {
   return rt;
 }
 
+namespace {
+
+// ORT's log lines go through the host's logger, like the plugin's own.
+void ORT_API_CALL log_to_host(void*, OrtLoggingLevel severity, const char*, const char*,
+                              const char*, const char* message) {
+  nnport_log_level level = NNPORT_LOG_ERROR;
+  switch (severity) {
+    case ORT_LOGGING_LEVEL_VERBOSE: level = NNPORT_LOG_DEBUG; break;
+    case ORT_LOGGING_LEVEL_INFO: level = NNPORT_LOG_INFO; break;
+    case ORT_LOGGING_LEVEL_WARNING: level = NNPORT_LOG_WARNING; break;
+    default: break;
+  }
+  plugin::log(level, std::string("onnxruntime: ") + (message != nullptr ? message : ""));
+}
+
+}  // namespace
+
 Ort::Env& env() {
   require_runtime();
-  static Ort::Env* e = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "nnport");
+  static Ort::Env* e = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "nnport", log_to_host, nullptr);
   return *e;
 }
 
