@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nnport/export.h"
 #include "nnport/status.h"
 
 namespace nnport {
@@ -23,28 +24,45 @@ using Config = nlohmann::ordered_json;
 // Errors name the file, line and column (syntax, a construct outside the
 // subset such as an import or a call other than dict), the _base_ chain (a
 // cycle), the missing base, or the key defined by two sibling bases.
-Result<Config> load_config(const std::string& path,
+NNPORT_API Result<Config> load_config(const std::string& path,
                            const std::vector<std::string>& cfg_options = {});
 
 // Parse one file's text without resolving _base_ (the _base_ key is kept).
 // format: "py", "json" or "yaml"; origin names the text in errors.
-Result<Config> parse_config_text(std::string_view text, std::string_view format,
+NNPORT_API Result<Config> parse_config_text(std::string_view text, std::string_view format,
                                  const std::string& origin);
 
-// mmengine's merge: dicts merge recursively, anything else replaces,
-// "_delete_": true in a child dict replaces the base dict.
-Config merge_config(const Config& base, const Config& child);
+// mmengine's merge of child over base: dicts merge recursively, anything
+// else (lists included) replaces; "_delete_": true in a child dict replaces
+// the base dict; "_delete_" keys do not appear in the result. A child dict
+// over a base value that is not a dict is an error (as in mmengine) unless
+// it carries "_delete_": true.
+NNPORT_API Result<Config> merge_config(const Config& base, const Config& child);
 
-// Apply one "a.b.c=value" override.
-Status apply_cfg_option(Config& cfg, std::string_view option);
+// Apply one "a.b.c=value" override. The value is parsed as a Python literal
+// of the config subset ("1", "1e-3", "True", "[1, 2]", "(1, 2)", "'x'",
+// "1,2" as a list); also true/false/none in any case as mmengine does; else
+// it is the plain string. Missing intermediate dicts are created; "a.0.b"
+// indexes a list; a dict value merges into an existing dict.
+NNPORT_API Status apply_cfg_option(Config& cfg, std::string_view option);
 
 // MMDeploy's accessors (mmdeploy.utils.config_utils).
-Result<std::string> get_backend_name(const Config& cfg);  // backend_config.type
-Config get_backend_config(const Config& cfg);             // backend_config or {}
-Config get_onnx_config(const Config& cfg);                // onnx_config or {}
-Config get_codebase_config(const Config& cfg);            // codebase_config or {}
-std::string get_task(const Config& cfg);                  // codebase_config.task or ""
-bool is_dynamic_shape(const Config& cfg);                 // onnx_config.dynamic_axes non-empty
+NNPORT_API Result<std::string> get_backend_name(const Config& cfg);  // backend_config.type
+NNPORT_API Config get_backend_config(const Config& cfg);             // backend_config or {}
+NNPORT_API Config get_onnx_config(const Config& cfg);                // onnx_config or {}
+NNPORT_API Config get_codebase_config(const Config& cfg);            // codebase_config or {}
+NNPORT_API std::string get_task(const Config& cfg);                  // codebase_config.task or ""
+// True when ir_config.dynamic_axes is a non-empty dict or list, and always
+// for torchscript (MMDeploy's is_dynamic_shape without an input shape).
+NNPORT_API bool is_dynamic_shape(const Config& cfg);
+NNPORT_API Config get_ir_config(const Config& cfg);                  // ir_config, else onnx_config, else {}
+NNPORT_API Config get_common_config(const Config& cfg);              // backend_config.common_config or {}
+NNPORT_API Config get_model_inputs(const Config& cfg);               // backend_config.model_inputs or []
+// ir_config.dynamic_axes as {name: {axis: label}} ({} when absent). MMDeploy's
+// list form is paired with axes_names, or when none are given with the
+// config's input_names + output_names; an error when there are no names.
+NNPORT_API Result<Config> get_dynamic_axes(const Config& cfg,
+                                           const std::vector<std::string>& axes_names = {});
 
 }  // namespace nnport
 

@@ -1,0 +1,30 @@
+// Pieces of the config room shared between its files.
+#ifndef NNPORT_SRC_CONFIG_CONFIG_INTERNAL_H_
+#define NNPORT_SRC_CONFIG_CONFIG_INTERNAL_H_
+
+#include <string>
+#include <string_view>
+
+#include "nnport/config.h"
+#include "nnport/status.h"
+
+namespace nnport::config_detail {
+
+// Readers; errors are "ORIGIN:LINE:COL: message" where the library tells.
+Result<Config> parse_json_text(std::string_view text, const std::string& origin);
+Result<Config> parse_yaml_text(std::string_view text, const std::string& origin);
+
+// Replaces "{{_base_.a.b}}" in string values of cfg (a whole string becomes
+// the base's value, of any type; inside a longer string the value's text is
+// spliced in). file names cfg in errors.
+Status substitute_base_refs(Config& cfg, const Config& bases, const std::string& file);
+
+// Removes "_delete_" keys from every dict reached through dicts.
+void strip_delete_keys(Config& cfg);
+
+// Walks "a.b.0" through dicts (keys) and lists (indexes); nullptr if absent.
+const Config* find_path(const Config& root, std::string_view dotted);
+
+}  // namespace nnport::config_detail
+
+#endif  // NNPORT_SRC_CONFIG_CONFIG_INTERNAL_H_

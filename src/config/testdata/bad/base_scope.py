@@ -1,0 +1,1 @@
+_base_ = 'mmdet::faster_rcnn.py'

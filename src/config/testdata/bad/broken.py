@@ -1,0 +1,3 @@
+x = dict(
+  a=1,
+  b=open('f'))

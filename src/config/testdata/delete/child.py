@@ -1,0 +1,3 @@
+_base_ = ['./base.py']
+backend_config = dict(common_config=dict(_delete_=True, c=3))
+x = dict(l=[9])

@@ -1,0 +1,11 @@
+backend_config = dict(
+    type='tensorrt',
+    common_config=dict(fp16_mode=False, max_workspace_size=1 << 30),
+    model_inputs=[
+        dict(
+            input_shapes=dict(
+                input=dict(
+                    min_shape=[1, 3, 224, 224],
+                    opt_shape=[4, 3, 224, 224],
+                    max_shape=[8, 3, 224, 224])))
+    ])

@@ -1,0 +1,132 @@
+// .yaml/.yml configs through yaml-cpp. yaml-cpp leaves scalars untyped, so
+// plain scalars are resolved with the YAML 1.2 core schema (null, bool, int,
+// float, else str); quoted scalars and !!str are always strings.
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+#include <string>
+
+#include "config/config_internal.h"
+#include "config/py_lexer.h"
+
+namespace nnport::config_detail {
+namespace {
+
+constexpr int kMaxDepth = 200;
+constexpr size_t kMaxNodes = size_t{1} << 22;  // aliases can expand a small file enormously
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+class YamlConverter {
+ public:
+  explicit YamlConverter(const std::string& origin) : origin_(origin) {}
+
+  Result<Config> convert(const YAML::Node& n, int depth) {
+    if (depth > kMaxDepth) return at(n, "nested too deeply (more than 200 levels)");
+    if (++nodes_ > kMaxNodes) return at(n, "document is too large (aliases expand to more than 4M values)");
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: return Config(nullptr);
+      case YAML::NodeType::Scalar: return scalar(n);
+      case YAML::NodeType::Sequence: {
+        Config out = Config::array();
+        for (const auto& item : n) {
+          NNPORT_ASSIGN_OR_RETURN(Config v, convert(item, depth + 1));
+          out.push_back(std::move(v));
+        }
+        return out;
+      }
+      case YAML::NodeType::Map: {
+        Config out = Config::object();
+        for (const auto& kv : n) {
+          if (!kv.first.IsScalar()) return at(kv.first, "a mapping key must be a scalar");
+          const std::string& key = kv.first.Scalar();
+          if (!is_valid_utf8(key)) return at(kv.first, "key is not valid UTF-8");
+          NNPORT_ASSIGN_OR_RETURN(Config v, convert(kv.second, depth + 1));
+          out[key] = std::move(v);
+        }
+        return out;
+      }
+    }
+    return Config(nullptr);
+  }
+
+ private:
+  Status at(const YAML::Node& n, std::string_view msg) const {
+    const YAML::Mark m = n.Mark();
+    return syntax_error(origin_, m.is_null() ? 1 : m.line + 1, m.is_null() ? 1 : m.column + 1, msg);
+  }
+
+  Result<Config> scalar(const YAML::Node& n) {
+    const std::string& s = n.Scalar();
+    const std::string& tag = n.Tag();
+    if (!is_valid_utf8(s)) return at(n, "scalar is not valid UTF-8");
+    if (tag == "!" || ends_with(tag, ":str")) return Config(s);
+    if (tag != "?" && !ends_with(tag, ":null") && !ends_with(tag, ":bool") && !ends_with(tag, ":int") &&
+        !ends_with(tag, ":float")) {
+      return at(n, "unsupported YAML tag '" + tag + "'");
+    }
+    static const std::regex kInt("[-+]?[0-9]+");
+    static const std::regex kOct("0o[0-7]+");
+    static const std::regex kHex("0x[0-9a-fA-F]+");
+    static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+    static const std::regex kSpecial("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Config(nullptr);
+    if (s == "true" || s == "True" || s == "TRUE") return Config(true);
+    if (s == "false" || s == "False" || s == "FALSE") return Config(false);
+    const bool dec = std::regex_match(s, kInt), oct = std::regex_match(s, kOct), hex = std::regex_match(s, kHex);
+    if (dec || oct || hex) {
+      std::string_view body = s;
+      if (!body.empty() && body[0] == '+') body.remove_prefix(1);
+      if (!dec) body.remove_prefix(2);
+      int64_t v = 0;
+      auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), v, dec ? 10 : oct ? 8 : 16);
+      if (ec != std::errc() || ptr != body.data() + body.size()) {
+        return at(n, "integer " + s + " is out of range (64-bit signed)");
+      }
+      return Config(v);
+    }
+    if (std::regex_match(s, kFloat)) {
+      const double v = std::strtod(s.c_str(), nullptr);
+      if (!std::isfinite(v)) return at(n, "float " + s + " is out of range");
+      return Config(v);
+    }
+    if (std::regex_match(s, kSpecial)) return at(n, "infinity and NaN cannot be represented in a config");
+    if (tag != "?") return at(n, "'" + s + "' does not match its tag '" + tag + "'");
+    return Config(s);
+  }
+
+  const std::string& origin_;
+  size_t nodes_ = 0;
+};
+
+}  // namespace
+
+Result<Config> parse_yaml_text(std::string_view text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    const int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+    return syntax_error(origin, line, col, "invalid YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    return syntax_error(origin, 1, 1, std::string("invalid YAML: ") + e.what());
+  }
+  if (!root.IsDefined() || root.IsNull()) return Config::object();
+  if (!root.IsMap()) {
+    return invalid_argument(origin + ": the top level of a config must be a mapping of config keys");
+  }
+  try {
+    return YamlConverter(origin).convert(root, 0);
+  } catch (const std::exception& e) {
+    return invalid_argument(origin + ": invalid YAML: " + e.what());
+  }
+}
+
+}  // namespace nnport::config_detail
