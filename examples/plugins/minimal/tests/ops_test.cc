@@ -1,60 +1,13 @@
 // The ops against values computed by hand.
 #include <cmath>
 
-#include "ops.h"
+#include "op_runner.h"
 #include "test_util.h"
 
 namespace minimal {
 namespace {
 
-Attribute int_attr(const std::string& name, int64_t v) {
-  Attribute a;
-  a.name = name;
-  a.type = Attribute::kInt;
-  a.i = v;
-  return a;
-}
-
-Attribute float_attr(const std::string& name, float v) {
-  Attribute a;
-  a.name = name;
-  a.type = Attribute::kFloat;
-  a.f = v;
-  return a;
-}
-
-Attribute ints_attr(const std::string& name, std::vector<int64_t> v) {
-  Attribute a;
-  a.name = name;
-  a.type = Attribute::kInts;
-  a.ints = std::move(v);
-  return a;
-}
-
-Node make_node(const std::string& op, std::vector<Attribute> attrs = {}) {
-  Node n;
-  n.name = op + "_test";
-  n.op_type = op;
-  n.outputs = {"y"};
-  n.attributes = std::move(attrs);
-  return n;
-}
-
-Tensor run(const std::string& op, std::vector<Tensor> in, std::vector<Attribute> attrs = {}) {
-  Inputs args;
-  for (const auto& t : in) args.push_back(&t);
-  return run_op(make_node(op, std::move(attrs)), args).at(0);
-}
-
-Tensor f(Dims dims, std::vector<float> v) { return Tensor::floats(std::move(dims), std::move(v)); }
-Tensor i(Dims dims, std::vector<int64_t> v) { return Tensor::ints(std::move(dims), std::move(v)); }
-
-void expect_floats(const Tensor& t, const Dims& dims, const std::vector<float>& want) {
-  ASSERT_EQ(t.dtype, NNPORT_DTYPE_FLOAT32);
-  EXPECT_EQ(t.dims, dims);
-  ASSERT_EQ(t.f32.size(), want.size());
-  for (size_t k = 0; k < want.size(); ++k) EXPECT_NEAR(t.f32[k], want[k], 1e-6) << "at " << k;
-}
+using namespace minimal::op_testing;  // NOLINT: test helpers
 
 TEST(Broadcast, RowVectorAddsToEachRow) {
   expect_floats(run("Add", {f({2, 3}, {1, 2, 3, 4, 5, 6}), f({3}, {10, 20, 30})}), {2, 3},
