@@ -162,7 +162,7 @@ OrtWrapper::OrtWrapper(Ort::Session session, std::vector<TensorInfo> inputs,
 
 void OrtWrapper::bind_outputs() {
   try {
-    binding_.ClearBoundOutputs();
+    // BindOutput replaces a bound name in place: no ClearBoundOutputs needed.
     for (const auto& out : outputs_) binding_.BindOutput(out.name.c_str(), cpu_memory_);
   } catch (const Ort::Exception& e) {
     rethrow(e, "binding the outputs to CPU memory");
