@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nnport/config.h"
 #include "ort_test_util.h"
 
 namespace nnport {
@@ -126,6 +127,29 @@ TEST(OrtConfig, ToBackendOptimizesOfflineWhenAsked) {
       EXPECT_TRUE(s.ok()) << model << " " << level << ": " << s.message();
       fs::remove_all(work);
     }
+  }
+}
+
+// The shipped base configs, loaded by nnport's config reader, drive to_backend.
+TEST(OrtConfig, ShippedBaseConfigs) {
+  ORT_TEST_REQUIRE_BACKEND(ort);
+  ORT_TEST_REQUIRE_MODEL(dir, "tiny_mlp");
+  const std::string base = std::string(NNPORT_SOURCE_DIR) + "/configs/_base_/backends/";
+  struct Case {
+    std::string file;
+    bool optimized;
+  };
+  for (const Case& c : std::vector<Case>{{"onnxruntime.py", false}, {"onnxruntime-optimized.py", true}}) {
+    auto cfg = load_config(base + c.file);
+    ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+    const std::string work = fresh_dir("shipped");
+    auto files = ort->to_backend({dir + "/model.onnx"}, work, cfg->dump());
+    ASSERT_TRUE(files.ok()) << c.file << ": " << files.status().message();
+    ASSERT_EQ(files->size(), 1u);
+    EXPECT_EQ((*files)[0], c.optimized ? work + "/model.ort.onnx" : dir + "/model.onnx") << c.file;
+    const Status s = run_and_compare(*ort, "tiny_mlp", (*files)[0], cfg->dump());
+    EXPECT_TRUE(s.ok()) << c.file << ": " << s.message();
+    fs::remove_all(work);
   }
 }
 
