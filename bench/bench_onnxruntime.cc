@@ -55,7 +55,8 @@ Ort::Env& plain_env() {
 // Both sides get exactly these session settings.
 std::string deploy_cfg(int threads) {
   return R"({"backend_config": {"type": "onnxruntime", "intra_op_num_threads": )" +
-         std::to_string(threads) + R"(, "inter_op_num_threads": 1, "graph_optimization_level": "all"}})";
+         std::to_string(threads) +
+         R"(, "inter_op_num_threads": 1, "graph_optimization_level": "all"}})";
 }
 
 Ort::SessionOptions plain_options(int threads) {
@@ -88,9 +89,9 @@ std::string prepare(Model& m, const nnport::BackendManager& ort) {
     m.input_names.push_back(m.session->GetInputNameAllocated(i, alloc).get());
     nnport::Tensor* t = m.inputs.find(m.input_names.back());
     if (t == nullptr) return "input " + m.input_names.back() + " has no .npy";
-    m.input_values.push_back(Ort::Value::CreateTensor(
-        mem, t->data(), t->nbytes(), t->shape().data(), t->shape().size(),
-        static_cast<ONNXTensorElementDataType>(t->dtype())));
+    m.input_values.push_back(
+        Ort::Value::CreateTensor(mem, t->data(), t->nbytes(), t->shape().data(), t->shape().size(),
+                                 static_cast<ONNXTensorElementDataType>(t->dtype())));
   }
   for (size_t i = 0; i < m.session->GetOutputCount(); ++i) {
     m.output_names.push_back(m.session->GetOutputNameAllocated(i, alloc).get());
@@ -103,9 +104,9 @@ std::string prepare(Model& m, const nnport::BackendManager& ort) {
 void bm_plain_ort(benchmark::State& state, Model* m) {
   Ort::RunOptions run_options;
   for (auto _ : state) {
-    auto outputs = m->session->Run(run_options, m->input_ptrs.data(), m->input_values.data(),
-                                   m->input_values.size(), m->output_ptrs.data(),
-                                   m->output_ptrs.size());
+    auto outputs =
+        m->session->Run(run_options, m->input_ptrs.data(), m->input_values.data(),
+                        m->input_values.size(), m->output_ptrs.data(), m->output_ptrs.size());
     benchmark::DoNotOptimize(outputs.data());
   }
 }
@@ -136,7 +137,8 @@ class MedianTable : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     const char* unit = benchmark::GetTimeUnitString(unit_);
-    std::printf("\n%-12s %16s %16s %8s %14s\n", "model", "plain ORT", "nnport", "ratio", "nnport - ORT");
+    std::printf("\n%-12s %16s %16s %8s %14s\n", "model", "plain ORT", "nnport", "ratio",
+                "nnport - ORT");
     for (const auto& [name, plain] : medians_) {
       const std::string prefix = "plain_ort/";
       if (name.rfind(prefix, 0) != 0) continue;
@@ -167,7 +169,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   static std::vector<std::unique_ptr<Model>> models;
-  for (const auto& [name, threads] : {std::pair<const char*, int>{"resnet18", 2}, {"tiny_mlp", 1}}) {
+  for (const auto& [name, threads] :
+       {std::pair<const char*, int>{"resnet18", 2}, {"tiny_mlp", 1}}) {
     auto m = std::make_unique<Model>();
     m->name = name;
     m->threads = threads_for(threads);
@@ -177,9 +180,11 @@ int main(int argc, char** argv) {
       continue;
     }
     benchmark::RegisterBenchmark(("plain_ort/" + m->name).c_str(), bm_plain_ort, m.get())
-        ->UseRealTime()->Unit(benchmark::kMicrosecond);
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("nnport/" + m->name).c_str(), bm_nnport, m.get())
-        ->UseRealTime()->Unit(benchmark::kMicrosecond);
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
     std::fprintf(stderr, "%s: %d intra-op thread(s)\n", name, m->threads);
     models.push_back(std::move(m));
   }

@@ -30,10 +30,12 @@ std::string optimize_offline(const std::string& ir_file, const std::string& work
   if (!fs::is_directory(work_dir, ec)) {
     throw Error(NNPORT_IO_ERROR, "onnxruntime: work dir '" + work_dir + "' is not a directory");
   }
-  const std::string out = (fs::path(work_dir) / (fs::path(ir_file).stem().string() + ".ort.onnx")).string();
+  const std::string out =
+      (fs::path(work_dir) / (fs::path(ir_file).stem().string() + ".ort.onnx")).string();
   if (fs::equivalent(ir_file, out, ec)) {
-    throw Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: optimize_offline would overwrite its input '" +
-                                             ir_file + "'; give the IR file another name");
+    throw Error(NNPORT_INVALID_ARGUMENT,
+                "onnxruntime: optimize_offline would overwrite its input '" + ir_file +
+                    "'; give the IR file another name");
   }
   Ort::SessionOptions so = make_session_options(options, device);
   try {

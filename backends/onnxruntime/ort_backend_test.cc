@@ -82,8 +82,10 @@ TEST(OrtBackend, DynamicBatchOneAndThree) {
     Tensor batch = Tensor::empty(DType::kFloat32, {n, 3, 224, 224});
     Tensor expected = Tensor::empty(DType::kFloat32, {n, ref.shape()[1]});
     for (int64_t i = 0; i < n; ++i) {
-      std::memcpy(static_cast<unsigned char*>(batch.data()) + i * in_row, in_bytes + rows[i] * in_row, in_row);
-      std::memcpy(static_cast<unsigned char*>(expected.data()) + i * out_row, ref_bytes + rows[i] * out_row, out_row);
+      std::memcpy(static_cast<unsigned char*>(batch.data()) + i * in_row,
+                  in_bytes + rows[i] * in_row, in_row);
+      std::memcpy(static_cast<unsigned char*>(expected.data()) + i * out_row,
+                  ref_bytes + rows[i] * out_row, out_row);
     }
     NamedTensors inputs;
     inputs.set("input", batch);
@@ -96,8 +98,8 @@ TEST(OrtBackend, DynamicBatchOneAndThree) {
 TEST(OrtBackend, OutputNamesSelectAndReorder) {
   ORT_TEST_REQUIRE_BACKEND(ort);
   ORT_TEST_REQUIRE_MODEL(dir, "two_in_two_out");
-  for (const std::vector<std::string>& names : {std::vector<std::string>{"prod", "sum"},
-                                               std::vector<std::string>{"prod"}}) {
+  for (const std::vector<std::string>& names :
+       {std::vector<std::string>{"prod", "sum"}, std::vector<std::string>{"prod"}}) {
     auto wrapper = ort->build_wrapper({dir + "/model.onnx"}, "cpu", {}, names);
     ASSERT_TRUE(wrapper.ok()) << wrapper.status().message();
     EXPECT_EQ(wrapper->output_names(), names);
@@ -172,7 +174,8 @@ TEST(OrtBackend, WrongElementTypeIsReportedBeforeTheRun) {
   auto outputs = wrapper->forward(inputs);
   ASSERT_FALSE(outputs.ok());
   EXPECT_EQ(outputs.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(outputs.status().message().find("ids"), std::string::npos) << outputs.status().message();
+  EXPECT_NE(outputs.status().message().find("ids"), std::string::npos)
+      << outputs.status().message();
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ constexpr double kTolerance = 1e-4;
 
 // A fresh, empty folder under the build tree's temp space.
 std::string fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("nnport_ort_test_" + name + "_" +
-                                                    std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("nnport_ort_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
@@ -51,12 +51,14 @@ TEST(OrtConfig, ValidSettingsRunAndMatch) {
         R"("graph_optimization_level": "disable", "enable_cpu_mem_arena": false)",
         R"("graph_optimization_level": 1, "enable_mem_pattern": false)",
         R"("session_config": {"session.intra_op.allow_spinning": "0"})"}) {
-    const Status s = run_and_compare(*ort, "transformer_layer", dir + "/model.onnx", ort_config(fields));
+    const Status s =
+        run_and_compare(*ort, "transformer_layer", dir + "/model.onnx", ort_config(fields));
     EXPECT_TRUE(s.ok()) << fields << ": " << s.message();
   }
   // Another backend's config is not ours to read: defaults apply.
-  const Status s = run_and_compare(*ort, "transformer_layer", dir + "/model.onnx",
-                                   R"({"backend_config": {"type": "tensorrt", "intra_op_num_threads": -5}})");
+  const Status s =
+      run_and_compare(*ort, "transformer_layer", dir + "/model.onnx",
+                      R"({"backend_config": {"type": "tensorrt", "intra_op_num_threads": -5}})");
   EXPECT_TRUE(s.ok()) << s.message();
 }
 
@@ -87,8 +89,9 @@ TEST(OrtConfig, InvalidValuesAreErrorsNamingTheKey) {
         << wrapper.status().message();
   }
   // A session config entry ORT itself rejects is ORT's error, with context.
-  auto wrapper = ort->build_wrapper({dir + "/model.onnx"}, "cpu", {}, {},
-                                    ort_config(R"("session_config": {"session.intra_op.allow_spinning": "maybe"})"));
+  auto wrapper = ort->build_wrapper(
+      {dir + "/model.onnx"}, "cpu", {}, {},
+      ort_config(R"("session_config": {"session.intra_op.allow_spinning": "maybe"})"));
   if (!wrapper.ok()) {
     EXPECT_NE(wrapper.status().message().find("onnxruntime"), std::string::npos);
   }
@@ -139,7 +142,8 @@ TEST(OrtConfig, ShippedBaseConfigs) {
     std::string file;
     bool optimized;
   };
-  for (const Case& c : std::vector<Case>{{"onnxruntime.py", false}, {"onnxruntime-optimized.py", true}}) {
+  for (const Case& c :
+       std::vector<Case>{{"onnxruntime.py", false}, {"onnxruntime-optimized.py", true}}) {
     auto cfg = load_config(base + c.file);
     ASSERT_TRUE(cfg.ok()) << cfg.status().message();
     const std::string work = fresh_dir("shipped");
@@ -164,7 +168,10 @@ TEST(OrtConfig, ToBackendErrors) {
     Code code;
   };
   for (const Case& c : std::vector<Case>{
-           {{dir + "/model.onnx"}, work, ort_config(R"("precision": "fp16")"), Code::kUnimplemented},
+           {{dir + "/model.onnx"},
+            work,
+            ort_config(R"("precision": "fp16")"),
+            Code::kUnimplemented},
            {{dir + "/missing.onnx"}, work, opt, Code::kNotFound},
        }) {
     auto files = ort->to_backend(c.files, c.work_dir, c.cfg);
@@ -175,7 +182,8 @@ TEST(OrtConfig, ToBackendErrors) {
   // A work dir that does not exist (the host may catch it before the plugin).
   auto files = ort->to_backend({dir + "/model.onnx"}, work + "/no/such/dir", opt);
   ASSERT_FALSE(files.ok());
-  EXPECT_NE(files.status().message().find("no/such/dir"), std::string::npos) << files.status().message();
+  EXPECT_NE(files.status().message().find("no/such/dir"), std::string::npos)
+      << files.status().message();
   fs::remove_all(work);
 }
 

@@ -27,8 +27,8 @@ std::string lower(std::string s) {
 
 int read_threads(const std::string& key, const json& v) {
   if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxThreads) {
-    bad(key, v, "expected an integer from 0 (ONNX Runtime's default) to " +
-                    std::to_string(kMaxThreads));
+    bad(key, v,
+        "expected an integer from 0 (ONNX Runtime's default) to " + std::to_string(kMaxThreads));
   }
   return v.get<int>();
 }
@@ -42,11 +42,16 @@ GraphOptimizationLevel read_level(const json& v) {
   const std::string allowed = "expected 'disable', 'basic', 'extended' or 'all' (or 0, 1, 2, 99)";
   if (v.is_number_integer()) {
     switch (v.get<int64_t>()) {
-      case 0: return ORT_DISABLE_ALL;
-      case 1: return ORT_ENABLE_BASIC;
-      case 2: return ORT_ENABLE_EXTENDED;
-      case 99: return ORT_ENABLE_ALL;
-      default: bad("graph_optimization_level", v, allowed);
+      case 0:
+        return ORT_DISABLE_ALL;
+      case 1:
+        return ORT_ENABLE_BASIC;
+      case 2:
+        return ORT_ENABLE_EXTENDED;
+      case 99:
+        return ORT_ENABLE_ALL;
+      default:
+        bad("graph_optimization_level", v, allowed);
     }
   }
   if (!v.is_string()) bad("graph_optimization_level", v, allowed);
@@ -135,8 +140,14 @@ Ort::SessionOptions make_session_options(const Options& options, const std::stri
     so.SetInterOpNumThreads(options.inter_op_num_threads);
     so.SetGraphOptimizationLevel(options.graph_optimization_level);
     so.SetExecutionMode(options.execution_mode);
-    if (options.enable_cpu_mem_arena) so.EnableCpuMemArena(); else so.DisableCpuMemArena();
-    if (options.enable_mem_pattern) so.EnableMemPattern(); else so.DisableMemPattern();
+    if (options.enable_cpu_mem_arena)
+      so.EnableCpuMemArena();
+    else
+      so.DisableCpuMemArena();
+    if (options.enable_mem_pattern)
+      so.EnableMemPattern();
+    else
+      so.DisableMemPattern();
     for (const auto& [k, v] : options.session_config) so.AddConfigEntry(k.c_str(), v.c_str());
   } catch (const Ort::Exception& e) {
     rethrow(e, "setting session options from backend_config");

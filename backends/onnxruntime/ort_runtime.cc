@@ -84,10 +84,17 @@ void ORT_API_CALL log_to_host(void*, OrtLoggingLevel severity, const char*, cons
                               const char*, const char* message) {
   nnport_log_level level = NNPORT_LOG_ERROR;
   switch (severity) {
-    case ORT_LOGGING_LEVEL_VERBOSE: level = NNPORT_LOG_DEBUG; break;
-    case ORT_LOGGING_LEVEL_INFO: level = NNPORT_LOG_INFO; break;
-    case ORT_LOGGING_LEVEL_WARNING: level = NNPORT_LOG_WARNING; break;
-    default: break;
+    case ORT_LOGGING_LEVEL_VERBOSE:
+      level = NNPORT_LOG_DEBUG;
+      break;
+    case ORT_LOGGING_LEVEL_INFO:
+      level = NNPORT_LOG_INFO;
+      break;
+    case ORT_LOGGING_LEVEL_WARNING:
+      level = NNPORT_LOG_WARNING;
+      break;
+    default:
+      break;
   }
   plugin::log(level, std::string("onnxruntime: ") + (message != nullptr ? message : ""));
 }

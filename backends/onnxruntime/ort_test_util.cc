@@ -77,9 +77,14 @@ double max_abs_diff(const Tensor& a, const Tensor& b) {
   for (int64_t i = 0; i < a.numel(); ++i) {
     double d = 0;
     switch (a.dtype()) {
-      case DType::kFloat32: d = std::fabs(double(a.data_as<float>()[i]) - b.data_as<float>()[i]); break;
-      case DType::kInt64: d = std::fabs(double(a.data_as<int64_t>()[i] - b.data_as<int64_t>()[i])); break;
-      default: return kInf;
+      case DType::kFloat32:
+        d = std::fabs(double(a.data_as<float>()[i]) - b.data_as<float>()[i]);
+        break;
+      case DType::kInt64:
+        d = std::fabs(double(a.data_as<int64_t>()[i] - b.data_as<int64_t>()[i]));
+        break;
+      default:
+        return kInf;
     }
     if (std::isnan(d)) return kInf;
     worst = std::max(worst, d);
@@ -88,7 +93,8 @@ double max_abs_diff(const Tensor& a, const Tensor& b) {
 }
 
 std::string ort_config(const std::string& fields) {
-  return R"({"backend_config": {"type": "onnxruntime")" + (fields.empty() ? "" : ", " + fields) + "}}";
+  return R"({"backend_config": {"type": "onnxruntime")" + (fields.empty() ? "" : ", " + fields) +
+         "}}";
 }
 
 }  // namespace nnport::ort_test

@@ -45,10 +45,10 @@ std::string ort_config(const std::string& fields);
   const ::nnport::BackendManager* var = ::nnport::ort_test::backend(&var##_why); \
   ASSERT_NE(var, nullptr) << var##_why
 
-#define ORT_TEST_REQUIRE_MODEL(dir, name)                               \
-  const std::string dir = ::nnport::ort_test::model_dir(name);          \
-  if (dir.empty()) GTEST_SKIP() << "test model '" << name << "' not in " \
-                                << ::nnport::ort_test::models_dir()     \
-                                << "; run tests/models/export.py"
+#define ORT_TEST_REQUIRE_MODEL(dir, name)                                                   \
+  const std::string dir = ::nnport::ort_test::model_dir(name);                              \
+  if (dir.empty())                                                                          \
+  GTEST_SKIP() << "test model '" << name << "' not in " << ::nnport::ort_test::models_dir() \
+               << "; run tests/models/export.py"
 
 #endif  // NNPORT_BACKENDS_ONNXRUNTIME_ORT_TEST_UTIL_H_

@@ -26,18 +26,23 @@ namespace {
   if (ort->is_available(false, &why)) fail("is_available is true");
   if (why.find(expect) == std::string::npos) fail("why lacks '" + expect + "': " + why);
   auto version = ort->version();
-  if (version.ok() || version.status().code() != Code::kUnavailable) fail("version() did not fail as unavailable");
+  if (version.ok() || version.status().code() != Code::kUnavailable)
+    fail("version() did not fail as unavailable");
   const auto lines = ort->check_env();
-  if (lines.empty() || lines[0] != "onnxruntime:\tNone") fail("check_env: " + (lines.empty() ? "" : lines[0]));
+  if (lines.empty() || lines[0] != "onnxruntime:\tNone")
+    fail("check_env: " + (lines.empty() ? "" : lines[0]));
   auto wrapper = ort->build_wrapper({ort_test::models_dir() + "/tiny_mlp/model.onnx"});
-  if (wrapper.ok() || wrapper.status().code() != Code::kUnavailable) fail("build_wrapper did not fail as unavailable");
-  if (wrapper.status().message().find(expect) == std::string::npos) fail("build_wrapper: " + wrapper.status().message());
+  if (wrapper.ok() || wrapper.status().code() != Code::kUnavailable)
+    fail("build_wrapper did not fail as unavailable");
+  if (wrapper.status().message().find(expect) == std::string::npos)
+    fail("build_wrapper: " + wrapper.status().message());
   std::exit(0);
 }
 
 TEST(OrtUnavailable, MissingLibraryIsReported) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(check_unavailable("/nonexistent/libonnxruntime.so.1", "cannot load /nonexistent/libonnxruntime.so.1"),
+  EXPECT_EXIT(check_unavailable("/nonexistent/libonnxruntime.so.1",
+                                "cannot load /nonexistent/libonnxruntime.so.1"),
               ::testing::ExitedWithCode(0), "");
 }
 

@@ -12,19 +12,32 @@ using plugin::TensorInfo;
 
 const char* type_name(int32_t t) {
   switch (t) {
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: return "float32";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: return "uint8";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: return "int8";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: return "uint16";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: return "int16";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: return "int32";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: return "int64";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING: return "string";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return "bool";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: return "float16";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: return "float64";
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: return "bfloat16";
-    default: return "an element type";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
+      return "float32";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8:
+      return "uint8";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8:
+      return "int8";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16:
+      return "uint16";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16:
+      return "int16";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
+      return "int32";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
+      return "int64";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING:
+      return "string";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL:
+      return "bool";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16:
+      return "float16";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
+      return "float64";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16:
+      return "bfloat16";
+    default:
+      return "an element type";
   }
 }
 
@@ -49,7 +62,7 @@ bool supported(ONNXTensorElementDataType t) {
 TensorInfo describe(const std::string& kind, const std::string& name, const Ort::TypeInfo& type) {
   if (type.GetONNXType() != ONNX_TYPE_TENSOR) {
     throw Error(NNPORT_UNIMPLEMENTED, "onnxruntime: model " + kind + " '" + name +
-                                         "' is not a tensor (sequences and maps are unsupported)");
+                                          "' is not a tensor (sequences and maps are unsupported)");
   }
   auto tensor = type.GetTensorTypeAndShapeInfo();
   const ONNXTensorElementDataType et = tensor.GetElementType();
@@ -73,7 +86,8 @@ std::vector<TensorInfo> select(const std::string& kind, std::vector<TensorInfo> 
   if (wanted.empty()) return model;
   std::vector<TensorInfo> out;
   for (const auto& name : wanted) {
-    auto it = std::find_if(model.begin(), model.end(), [&](const TensorInfo& i) { return i.name == name; });
+    auto it = std::find_if(model.begin(), model.end(),
+                           [&](const TensorInfo& i) { return i.name == name; });
     if (it == model.end()) {
       throw Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: " + kind + " '" + name +
                                                "' is not in the model; its " + kind + "s are " +
@@ -87,7 +101,8 @@ std::vector<TensorInfo> select(const std::string& kind, std::vector<TensorInfo> 
   }
   if (must_cover_all && out.size() != model.size()) {
     for (const auto& info : model) {
-      if (std::none_of(wanted.begin(), wanted.end(), [&](const std::string& n) { return n == info.name; })) {
+      if (std::none_of(wanted.begin(), wanted.end(),
+                       [&](const std::string& n) { return n == info.name; })) {
         throw Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: input_names leaves out model input '" +
                                                  info.name + "'; the model's inputs are " +
                                                  join_names(model));
@@ -143,7 +158,8 @@ std::unique_ptr<OrtWrapper> OrtWrapper::create(const plugin::BuildArgs& args) {
   inputs = select("input", std::move(inputs), args.input_names, /*must_cover_all=*/true);
   outputs = select("output", std::move(outputs), args.output_names, /*must_cover_all=*/false);
 
-  std::unique_ptr<OrtWrapper> w(new OrtWrapper(std::move(session), std::move(inputs), std::move(outputs)));
+  std::unique_ptr<OrtWrapper> w(
+      new OrtWrapper(std::move(session), std::move(inputs), std::move(outputs)));
   // A non-CPU provider copies a CPU input to its device at bind time, so the
   // same pointer may hold new data: rebind every call there.
   w->reuse_bindings_ = args.device == "cpu";
@@ -172,10 +188,9 @@ void OrtWrapper::bind_outputs() {
 
 void OrtWrapper::set_inputs(plugin::InputView in) {
   if (in.count != inputs_.size()) {
-    throw Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: got " + std::to_string(in.count) +
-                                             " inputs, the model takes " +
-                                             std::to_string(inputs_.size()) + " (" +
-                                             join_names(inputs_) + ")");
+    throw Error(NNPORT_INVALID_ARGUMENT,
+                "onnxruntime: got " + std::to_string(in.count) + " inputs, the model takes " +
+                    std::to_string(inputs_.size()) + " (" + join_names(inputs_) + ")");
   }
   if (!outputs_fresh_) bind_outputs();
   for (size_t i = 0; i < in.count; ++i) {
