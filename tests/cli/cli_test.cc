@@ -70,7 +70,8 @@ class CliTest : public ::testing::Test {
   static bool ort_available() {
     CliResult r = run_cli({"check-env", "--json"});
     if (!Json::accept(r.out)) return false;
-    for (const auto& b : Json::parse(r.out)["backends"])
+    Json j = Json::parse(r.out);  // named: a temporary would dangle in the loop
+    for (const auto& b : j["backends"])
       if (b["name"] == "onnxruntime") return b["available"] == true;
     return false;
   }

@@ -96,7 +96,7 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
               std::cout << "backend " << info->backend << " vs reference " << o->reference
                         << "  (atol " << format_number(o->atol) << ", rtol "
                         << format_number(o->rtol) << ")\n";
-              size_t w = 6;
+              size_t w = 8;
               for (const auto& r : rows) w = std::max(w, r.name.size() + 2);
               std::cout << pad("output", w) << pad("shape", 20) << pad("max abs err", 14)
                         << pad("max rel err", 14) << pad("mismatches", 16) << "result\n";
