@@ -20,9 +20,9 @@ namespace nnport {
 
 // What a work dir holds (deploy.json), or what a model file stands for.
 struct DeployInfo {
-  std::string work_dir;                    // absolute; empty for a bare model file
-  std::string backend;                     // backend name
-  std::string task;                        // codebase_config.task, may be empty
+  std::string work_dir;  // absolute; empty for a bare model file
+  std::string backend;   // backend name
+  std::string task;      // codebase_config.task, may be empty
   std::string device = "cpu";
   std::string deploy_cfg_path;             // the config it came from, may be empty
   Config deploy_cfg = Config::object();    // the merged deploy config
@@ -33,7 +33,7 @@ struct DeployInfo {
   std::string precision = "FP32";
   int64_t batch_size = 1;
   bool dynamic_shape = false;
-  std::vector<std::string> warnings;       // things the caller may want to print
+  std::vector<std::string> warnings;  // things the caller may want to print
 };
 
 struct ConvertOptions {
@@ -50,8 +50,7 @@ struct ConvertOptions {
 // work dir behind. An existing non-empty WORK_DIR is refused unless
 // overwrite; it is then swapped atomically.
 NNPORT_API Result<DeployInfo> convert(const std::string& deploy_cfg_path,
-                                      const std::string& model_path,
-                                      const std::string& work_dir,
+                                      const std::string& model_path, const std::string& work_dir,
                                       const ConvertOptions& options = {},
                                       Registry* registry = nullptr);
 
@@ -107,8 +106,8 @@ struct OutputComparison {
 // `outputs`. Integer and bool outputs use the same rule, so with the usual
 // tolerances (< 1) they must match exactly.
 NNPORT_API std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
-                                                         const NamedTensors& reference,
-                                                         double atol, double rtol);
+                                                         const NamedTensors& reference, double atol,
+                                                         double rtol);
 
 // min / max / mean over the finite values, and the first few values.
 struct TensorSummary {

@@ -51,22 +51,21 @@ Status AtomicDir::create(const fs::path& target) {
   // Create missing parents one by one so a failure can undo exactly those.
   std::vector<fs::path> missing;
   std::error_code ec;
-  for (fs::path p = target_.parent_path(); !p.empty() && !fs::exists(p, ec);
-       p = p.parent_path()) {
+  for (fs::path p = target_.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
     missing.push_back(p);
     if (p == p.root_path()) break;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
     if (!fs::create_directory(*it, ec) && ec)
-      return io_error("cannot create folder " + quoted(*it) + " for work dir " +
-                      quoted(target_) + ": " + ec.message() + "; choose a writable --work-dir");
+      return io_error("cannot create folder " + quoted(*it) + " for work dir " + quoted(target_) +
+                      ": " + ec.message() + "; choose a writable --work-dir");
     created_parents_.push_back(*it);
   }
   std::string templ = target_.string() + ".tmp-XXXXXX";
   if (mkdtemp(templ.data()) == nullptr)
     return io_error("cannot write work dir " + quoted(target_) +
-                    ": creating a temporary folder beside it failed: " +
-                    std::strerror(errno) + "; choose a writable --work-dir");
+                    ": creating a temporary folder beside it failed: " + std::strerror(errno) +
+                    "; choose a writable --work-dir");
   tmp_ = templ;
   return {};
 }

@@ -13,8 +13,8 @@ bool is_integral(DType d) {
          d == DType::kBool;
 }
 
-OutputComparison compare_one(const std::string& name, const Tensor& a, const Tensor& b,
-                             double atol, double rtol) {
+OutputComparison compare_one(const std::string& name, const Tensor& a, const Tensor& b, double atol,
+                             double rtol) {
   OutputComparison c;
   c.name = name;
   c.dtype = a.dtype();

@@ -42,7 +42,8 @@ TEST(CompareOutputs, AllcloseRule) {
 
 TEST(CompareOutputs, NanAndInf) {
   float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-  EXPECT_TRUE(compare_outputs(one("y", floats({nan, inf})), one("y", floats({nan, inf})), 0, 0)[0].pass);
+  EXPECT_TRUE(
+      compare_outputs(one("y", floats({nan, inf})), one("y", floats({nan, inf})), 0, 0)[0].pass);
   auto r = compare_outputs(one("y", floats({nan, -inf})), one("y", floats({1, inf})), 1, 1);
   EXPECT_EQ(r[0].mismatches, 2);
 }

@@ -15,7 +15,8 @@ namespace {
 
 Result<std::string> onnx_save_file(const Config& cfg) {
   Config onnx = get_onnx_config(cfg);
-  if (!onnx.contains("save_file") || onnx["save_file"].is_null()) return std::string("end2end.onnx");
+  if (!onnx.contains("save_file") || onnx["save_file"].is_null())
+    return std::string("end2end.onnx");
   if (!onnx["save_file"].is_string())
     return invalid_argument("onnx_config.save_file must be a file name, got " +
                             onnx["save_file"].dump());
@@ -23,8 +24,10 @@ Result<std::string> onnx_save_file(const Config& cfg) {
   fs::path p(name);
   if (name.empty() || p.has_parent_path() || name == "." || name == ".." ||
       p.extension() != ".onnx")
-    return invalid_argument("onnx_config.save_file must be a plain file name ending in .onnx, "
-                            "got '" + name + "'");
+    return invalid_argument(
+        "onnx_config.save_file must be a plain file name ending in .onnx, "
+        "got '" +
+        name + "'");
   return name;
 }
 
@@ -53,8 +56,8 @@ void note_name_mismatch(const Config& onnx, const char* key, const std::vector<s
     bool found = false;
     for (const auto& m : model) found = found || m == n.get<std::string>();
     if (!found)
-      warnings.push_back("onnx_config." + std::string(key) + " names '" +
-                         n.get<std::string>() + "', which the model does not have; using the "
+      warnings.push_back("onnx_config." + std::string(key) + " names '" + n.get<std::string>() +
+                         "', which the model does not have; using the "
                          "model's own names");
   }
 }
@@ -93,10 +96,10 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
 
   NNPORT_ASSIGN_OR_RETURN(
       std::vector<std::string> files,
-      manager->to_backend({ir.string()}, tmp.path().string(), cfg.dump(-1, ' ', false, Config::error_handler_t::replace), options.log_level,
-                          options.device));
-  if (files.empty())
-    return internal_error(backend + ": to_backend returned no backend files");
+      manager->to_backend({ir.string()}, tmp.path().string(),
+                          cfg.dump(-1, ' ', false, Config::error_handler_t::replace),
+                          options.log_level, options.device));
+  if (files.empty()) return internal_error(backend + ": to_backend returned no backend files");
 
   DeployInfo info;
   info.backend = backend;
@@ -133,11 +136,14 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   }
   info.work_dir = target.string();
 
+  NNPORT_RETURN_IF_ERROR(
+      apis::write_text_file((tmp.path() / apis::kDeployJson).string(),
+                            apis::make_deploy_json(info, target.string())
+                                    .dump(4, ' ', false, Config::error_handler_t::replace) +
+                                "\n"));
   NNPORT_RETURN_IF_ERROR(apis::write_text_file(
-      (tmp.path() / apis::kDeployJson).string(),
-      apis::make_deploy_json(info, target.string()).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
-  NNPORT_RETURN_IF_ERROR(apis::write_text_file((tmp.path() / apis::kDetailJson).string(),
-                                               apis::make_detail_json(info).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
+      (tmp.path() / apis::kDetailJson).string(),
+      apis::make_detail_json(info).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
   NNPORT_RETURN_IF_ERROR(tmp.commit(options.overwrite));
   return info;
 }

@@ -44,8 +44,7 @@ Config make_deploy_json(const DeployInfo& info, const std::string& root) {
   Config model;
   model["name"] = info.ir_files.empty() ? "end2end" : fs::path(info.ir_files[0]).stem().string();
   model["net"] = info.backend_files.empty() ? "" : relative_to(info.backend_files[0], root);
-  model["weights"] =
-      info.backend_files.size() > 1 ? relative_to(info.backend_files[1], root) : "";
+  model["weights"] = info.backend_files.size() > 1 ? relative_to(info.backend_files[1], root) : "";
   model["backend"] = info.backend;
   model["precision"] = info.precision;
   model["batch_size"] = info.batch_size;
@@ -76,9 +75,9 @@ Config make_detail_json(const DeployInfo& info) {
   d["version"] = NNPORT_VERSION;
   Config codebase;
   codebase["task"] = info.task;
-  codebase["codebase"] =
-      codebase_cfg.contains("type") && codebase_cfg["type"].is_string() ? codebase_cfg["type"]
-                                                                        : Config("");
+  codebase["codebase"] = codebase_cfg.contains("type") && codebase_cfg["type"].is_string()
+                             ? codebase_cfg["type"]
+                             : Config("");
   codebase["version"] = "";
   codebase["pth"] = "";
   codebase["config"] = "";
@@ -94,7 +93,8 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
                                      const std::string& origin) {
   Config d = Config::parse(text, nullptr, /*allow_exceptions=*/false);
   if (d.is_discarded() || !d.is_object())
-    return invalid_argument(origin + " is not valid JSON; convert the model again with "
+    return invalid_argument(origin +
+                            " is not valid JSON; convert the model again with "
                             "`nnport convert`");
   if (!d.contains("models") || !d["models"].is_array() || d["models"].empty() ||
       !d["models"][0].is_object())
@@ -106,8 +106,7 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
     return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
   };
   info.backend = str(m, "backend");
-  if (info.backend.empty())
-    return invalid_argument(origin + ": models[0].backend is missing");
+  if (info.backend.empty()) return invalid_argument(origin + ": models[0].backend is missing");
   info.task = str(d, "task");
   info.precision = str(m, "precision", "FP32");
   if (m.contains("batch_size") && m["batch_size"].is_number_integer())

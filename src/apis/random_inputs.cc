@@ -59,18 +59,16 @@ Result<Shape> resolve_shape(const TensorInfo& info, const std::map<std::string, 
   const Shape& s = it->second;
   if (s.size() != info.dims.size())
     return invalid_argument("--shape " + info.name + "=" + shape_to_string(s) + " has rank " +
-                            std::to_string(s.size()) + " but input '" + info.name +
-                            "' has rank " + std::to_string(info.dims.size()) + " (" +
-                            describe_dims(info) + ")");
+                            std::to_string(s.size()) + " but input '" + info.name + "' has rank " +
+                            std::to_string(info.dims.size()) + " (" + describe_dims(info) + ")");
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] < 0)
       return invalid_argument("--shape " + info.name + ": dim " + std::to_string(i) +
                               " must be >= 0, got " + std::to_string(s[i]));
     if (info.dims[i] >= 0 && s[i] != info.dims[i])
       return invalid_argument("--shape " + info.name + "=" + shape_to_string(s) + ": dim " +
-                              std::to_string(i) + " is fixed to " +
-                              std::to_string(info.dims[i]) + " by the model (" +
-                              describe_dims(info) + ")");
+                              std::to_string(i) + " is fixed to " + std::to_string(info.dims[i]) +
+                              " by the model (" + describe_dims(info) + ")");
   }
   return s;
 }
@@ -133,8 +131,8 @@ Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos, const Nam
     auto shape = resolve_shape(info, shapes);
     if (!shape.ok()) {
       if (!shape.status().message().empty()) return shape.status();
-      missing.push_back("'" + info.name + "' is " + describe_dims(info) + ": --shape " +
-                        info.name + "=" + example_shape(info));
+      missing.push_back("'" + info.name + "' is " + describe_dims(info) + ": --shape " + info.name +
+                        "=" + example_shape(info));
       continue;
     }
     if (dtype_size(info.dtype) == 0)

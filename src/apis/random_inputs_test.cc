@@ -7,7 +7,8 @@
 namespace nnport {
 namespace {
 
-TensorInfo info(std::string name, DType dtype, Shape dims, std::vector<std::string> dim_names = {}) {
+TensorInfo info(std::string name, DType dtype, Shape dims,
+                std::vector<std::string> dim_names = {}) {
   return {std::move(name), dtype, std::move(dims), std::move(dim_names)};
 }
 
@@ -47,7 +48,8 @@ TEST(MakeInputs, GivenTensorsAreKept) {
 }
 
 TEST(MakeInputs, DynamicDimsNeedShapes) {
-  std::vector<TensorInfo> infos = {info("input", DType::kFloat32, {-1, 3, 8, 8}, {"batch", "", "", ""})};
+  std::vector<TensorInfo> infos = {
+      info("input", DType::kFloat32, {-1, 3, 8, 8}, {"batch", "", "", ""})};
   auto missing = make_inputs(infos, {}, {}, 0);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("'input'"), std::string::npos);
@@ -61,7 +63,10 @@ TEST(MakeInputs, DynamicDimsNeedShapes) {
 
 TEST(MakeInputs, BadShapesAreErrors) {
   std::vector<TensorInfo> infos = {info("input", DType::kFloat32, {-1, 3})};
-  struct Case { std::map<std::string, Shape> shapes; const char* expect; };
+  struct Case {
+    std::map<std::string, Shape> shapes;
+    const char* expect;
+  };
   for (const Case& c : {Case{{{"nope", {1, 3}}}, "'nope'"}, Case{{{"input", {1, 3, 1}}}, "rank"},
                         Case{{{"input", {1, 4}}}, "fixed to 3"}}) {
     auto r = make_inputs(infos, {}, c.shapes, 0);

@@ -63,8 +63,8 @@ Result<DeployInfo> resolve_target(const std::string& target, const std::string& 
   // A model file. inspect_onnx names a missing, empty or garbage file.
   NNPORT_ASSIGN_OR_RETURN(OnnxModelInfo model, inspect_onnx(target));
   DeployInfo info;
-  info.backend = backend_override.empty() ? std::string(backend_names::kOnnxRuntime)
-                                          : backend_override;
+  info.backend =
+      backend_override.empty() ? std::string(backend_names::kOnnxRuntime) : backend_override;
   std::string abs = fs::absolute(target).lexically_normal().string();
   info.ir_files = {abs};
   info.backend_files = {abs};
@@ -100,8 +100,7 @@ Result<Wrapper> build_reference_wrapper(const DeployInfo& info, const std::strin
 }
 
 Result<Wrapper> build_wrapper_from_target(const std::string& target,
-                                          const std::string& backend_override,
-                                          Registry* registry) {
+                                          const std::string& backend_override, Registry* registry) {
   NNPORT_ASSIGN_OR_RETURN(DeployInfo info, resolve_target(target, backend_override));
   return build_target_wrapper(info, registry);
 }

@@ -8,15 +8,24 @@ namespace nnport {
 
 double element_as_double(const Tensor& t, int64_t i) {
   switch (t.dtype()) {
-    case DType::kFloat32: return t.data_as<float>()[i];
-    case DType::kFloat64: return t.data_as<double>()[i];
-    case DType::kFloat16: return half_to_float(t.data_as<uint16_t>()[i]);
-    case DType::kUInt8: return t.data_as<uint8_t>()[i];
-    case DType::kInt8: return t.data_as<int8_t>()[i];
-    case DType::kInt32: return t.data_as<int32_t>()[i];
-    case DType::kInt64: return static_cast<double>(t.data_as<int64_t>()[i]);
-    case DType::kBool: return t.data_as<uint8_t>()[i] != 0 ? 1.0 : 0.0;
-    default: return std::nan("");
+    case DType::kFloat32:
+      return t.data_as<float>()[i];
+    case DType::kFloat64:
+      return t.data_as<double>()[i];
+    case DType::kFloat16:
+      return half_to_float(t.data_as<uint16_t>()[i]);
+    case DType::kUInt8:
+      return t.data_as<uint8_t>()[i];
+    case DType::kInt8:
+      return t.data_as<int8_t>()[i];
+    case DType::kInt32:
+      return t.data_as<int32_t>()[i];
+    case DType::kInt64:
+      return static_cast<double>(t.data_as<int64_t>()[i]);
+    case DType::kBool:
+      return t.data_as<uint8_t>()[i] != 0 ? 1.0 : 0.0;
+    default:
+      return std::nan("");
   }
 }
 

@@ -1,253 +1,9 @@
-// The nnport CLI, run as a user runs it: exit codes, messages, files.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <nlohmann/json.hpp>
-#include <regex>
-
-#include "cli_runner.h"
-#include "nnport/npy.h"
-#include "nnport/tensor.h"
+// The nnport CLI, run as a user runs it: usage, check-env, config, and
+// convert + run + verify on the real models.
+#include "cli_fixture.h"
 
 namespace nnport::test {
 namespace {
-namespace fs = std::filesystem;
-using Json = nlohmann::json;
-
-fs::path models_dir() {
-  if (const char* env = std::getenv("NNPORT_MODELS_DIR")) return env;
-  return fs::path(NNPORT_SOURCE_DIR) / "tests/models/out";
-}
-fs::path model(const std::string& name) { return models_dir() / name / "model.onnx"; }
-std::string cfg(const std::string& name) {
-  return (fs::path(NNPORT_CLI_TEST_DIR) / "configs" / name).string();
-}
-
-// A fresh folder per test with the bad files the table refers to.
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    for (char& c : name)
-      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    dir_ = fs::temp_directory_path() / ("nnport_cli_" + std::to_string(::getpid()) + "_" + name);
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    write(dir_ / "empty.onnx", "");
-    write(dir_ / "garbage.onnx", std::string(200, 'g') + "this is not an ONNX model\n");
-    write(dir_ / "not_npy.npy", "just some text, not an array\n");
-    write(dir_ / "afile", "a file, not a folder\n");
-    if (fs::exists(model("tiny_mlp"))) {
-      std::ifstream in(model("tiny_mlp"), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), {});
-      write(dir_ / "truncated.onnx", bytes.substr(0, bytes.size() / 2));
-    }
-    Tensor ints = Tensor::empty(DType::kInt64, {1, 16});
-    ASSERT_TRUE(write_npy((dir_ / "int64.npy").string(), ints).ok());
-    Tensor flat = Tensor::empty(DType::kFloat32, {16});
-    ASSERT_TRUE(write_npy((dir_ / "rank1.npy").string(), flat).ok());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  static void write(const fs::path& p, const std::string& text) {
-    std::ofstream(p, std::ios::binary) << text;
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string work() const { return path("work"); }
-  // No work dir and no temporary sibling left behind.
-  void expect_no_work_dir() const {
-    EXPECT_FALSE(fs::exists(dir_ / "work")) << "a work dir was left behind";
-    for (const auto& e : fs::directory_iterator(dir_))
-      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos)
-          << "left behind: " << e.path();
-  }
-  static bool ort_available() {
-    CliResult r = run_cli({"check-env", "--json"});
-    if (!Json::accept(r.out)) return false;
-    Json j = Json::parse(r.out);  // named: a temporary would dangle in the loop
-    for (const auto& b : j["backends"])
-      if (b["name"] == "onnxruntime") return b["available"] == true;
-    return false;
-  }
-  fs::path dir_;
-};
-
-// ---- Bad input: every case exits 1 with a message naming the thing. ----
-
-struct BadCase {
-  const char* name;
-  std::function<std::vector<std::string>(const CliTest&)> args;
-  std::vector<std::string> expect;  // substrings of stderr
-  bool needs_tiny = true;           // uses tests/models/out/tiny_mlp
-};
-
-class CliBadInput : public CliTest, public ::testing::WithParamInterface<BadCase> {
- public:
-  std::string tiny() const { return model("tiny_mlp").string(); }
-  std::string tiny_input() const { return (models_dir() / "tiny_mlp/inputs/input.npy").string(); }
-  using CliTest::path;
-  using CliTest::work;
-};
-
-std::vector<std::string> convert_args(const CliTest& t, std::string config, std::string onnx,
-                                      std::string work_dir = "") {
-  const auto& b = static_cast<const CliBadInput&>(t);
-  return {"convert", std::move(config), std::move(onnx), "--work-dir",
-          work_dir.empty() ? b.work() : work_dir};
-}
-
-const CliBadInput& as_bad(const CliTest& t) { return static_cast<const CliBadInput&>(t); }
-
-const BadCase kBadCases[] = {
-    {"missing_onnx",
-     [](const CliTest& t) { return convert_args(t, cfg("ort_static.py"), as_bad(t).path("missing.onnx")); },
-     {"missing.onnx"}, false},
-    {"empty_onnx",
-     [](const CliTest& t) { return convert_args(t, cfg("ort_static.py"), as_bad(t).path("empty.onnx")); },
-     {"empty.onnx"}, false},
-    {"garbage_onnx",
-     [](const CliTest& t) { return convert_args(t, cfg("ort_static.py"), as_bad(t).path("garbage.onnx")); },
-     {"garbage.onnx"}, false},
-    {"truncated_onnx",
-     [](const CliTest& t) { return convert_args(t, cfg("ort_static.py"), as_bad(t).path("truncated.onnx")); },
-     {"truncated.onnx"}},
-    {"run_garbage_onnx",
-     [](const CliTest& t) { return std::vector<std::string>{"run", as_bad(t).path("garbage.onnx")}; },
-     {"garbage.onnx"}, false},
-    {"unknown_backend",
-     [](const CliTest& t) { return convert_args(t, cfg("unknown_backend.py"), as_bad(t).tiny()); },
-     {"nosuchbackend", "onnxruntime"}},  // the known names are listed
-    {"run_unknown_backend",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"run", as_bad(t).tiny(), "--backend", "nosuchbackend"};
-     },
-     {"nosuchbackend"}},
-    {"unavailable_backend",
-     [](const CliTest& t) { return convert_args(t, cfg("tensorrt.py"), as_bad(t).tiny()); },
-     {"tensorrt"}},
-    {"config_syntax_error",
-     [](const CliTest& t) { return convert_args(t, cfg("syntax_error.py"), as_bad(t).tiny()); },
-     {"syntax_error.py"}},
-    {"config_syntax_error_config_cmd",
-     [](const CliTest&) { return std::vector<std::string>{"config", cfg("syntax_error.py")}; },
-     {"syntax_error.py"}, false},
-    {"config_imports",
-     [](const CliTest& t) { return convert_args(t, cfg("imports.py"), as_bad(t).tiny()); },
-     {"imports.py", "import"}},
-    {"config_calls",
-     [](const CliTest& t) { return convert_args(t, cfg("calls.py"), as_bad(t).tiny()); },
-     {"calls.py"}},
-    {"config_base_cycle",
-     [](const CliTest& t) { return convert_args(t, cfg("cycle_a.py"), as_bad(t).tiny()); },
-     {"cycle_a.py", "cycle_b.py"}},
-    {"config_missing_base",
-     [](const CliTest& t) { return convert_args(t, cfg("missing_base.py"), as_bad(t).tiny()); },
-     {"does_not_exist.py"}},
-    {"config_sibling_duplicate_keys",
-     [](const CliTest& t) { return convert_args(t, cfg("dup_keys.py"), as_bad(t).tiny()); },
-     {"backend_config"}},
-    {"wrong_input_name",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"run", as_bad(t).tiny(), "--input",
-                                       "wrong_name=" + as_bad(t).tiny_input()};
-     },
-     {"wrong_name"}},
-    {"wrong_element_type",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"run", as_bad(t).tiny(), "--input",
-                                       "input=" + as_bad(t).path("int64.npy")};
-     },
-     {"int64"}},
-    {"wrong_rank",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"run", as_bad(t).tiny(), "--input",
-                                       "input=" + as_bad(t).path("rank1.npy")};
-     },
-     {"rank"}},
-    {"npy_that_is_not_one",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"run", as_bad(t).tiny(), "--input",
-                                       "input=" + as_bad(t).path("not_npy.npy")};
-     },
-     {"not_npy.npy"}},
-    {"missing_npy",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"run", as_bad(t).tiny(), "--input",
-                                       "input=" + as_bad(t).path("absent.npy")};
-     },
-     {"absent.npy"}},
-    {"work_dir_under_a_file",
-     [](const CliTest& t) {
-       return convert_args(t, cfg("ort_static.py"), as_bad(t).tiny(), as_bad(t).path("afile/work"));
-     },
-     {"afile"}},
-    {"work_dir_in_proc",
-     [](const CliTest& t) {
-       return convert_args(t, cfg("ort_static.py"), as_bad(t).tiny(), "/proc/nnport_cli_test_work");
-     },
-     {"/proc/nnport_cli_test_work"}},
-    {"work_dir_is_a_file",
-     [](const CliTest& t) {
-       return convert_args(t, cfg("ort_static.py"), as_bad(t).tiny(), as_bad(t).path("afile"));
-     },
-     {"afile"}},
-    {"plugin_wrong_abi",
-     [](const CliTest& t) {
-       auto a = convert_args(t, cfg("ort_static.py"), as_bad(t).tiny());
-       a.insert(a.begin(), {"--plugin", NNPORT_BAD_ABI_PLUGIN});
-       return a;
-     },
-     {"libnnport_backend_badabi.so", "999"}},
-    {"plugin_no_entry_point",
-     [](const CliTest& t) {
-       auto a = convert_args(t, cfg("ort_static.py"), as_bad(t).tiny());
-       a.insert(a.begin(), {"--plugin", NNPORT_NO_ENTRY_PLUGIN});
-       return a;
-     },
-     {"libnnport_backend_noentry.so", "nnport_backend_entry"}},
-    {"plugin_missing_file",
-     [](const CliTest&) {
-       return std::vector<std::string>{"--plugin", "/nonexistent/libnnport_backend_x.so",
-                                       "check-env"};
-     },
-     {"/nonexistent/libnnport_backend_x.so"}, false},
-    {"dynamic_dims_without_shape",
-     [](const CliTest&) {
-       return std::vector<std::string>{"run", model("mobilenet_v2").string()};
-     },
-     {"'input'", "batch", "--shape"}, false},
-    {"verify_unknown_reference",
-     [](const CliTest& t) {
-       return std::vector<std::string>{"verify", as_bad(t).tiny(), "--reference", "nosuchbackend"};
-     },
-     {"nosuchbackend"}},
-    {"run_missing_work_dir_file",
-     [](const CliTest& t) { return std::vector<std::string>{"run", as_bad(t).path("nothing_here")}; },
-     {"nothing_here"}, false},
-};
-
-TEST_P(CliBadInput, ExitsWithAMessageAndLeavesNothing) {
-  const BadCase& c = GetParam();
-  if (c.needs_tiny && !fs::exists(model("tiny_mlp")))
-    GTEST_SKIP() << "tiny_mlp is absent from " << models_dir();
-  if (std::string(c.name) == "dynamic_dims_without_shape" && !fs::exists(model("mobilenet_v2")))
-    GTEST_SKIP() << "mobilenet_v2 is absent from " << models_dir();
-  CliResult r = run_cli(c.args(*this));
-  EXPECT_EQ(r.signal, 0) << "crashed";
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err;
-  for (const auto& s : c.expect) EXPECT_NE(r.err.find(s), std::string::npos) << "want '" << s << "' in: " << r.err;
-  expect_no_work_dir();
-}
-
-INSTANTIATE_TEST_SUITE_P(Table, CliBadInput, ::testing::ValuesIn(kBadCases),
-                         [](const auto& info) { return std::string(info.param.name); });
 
 // ---- Usage ----
 
@@ -263,9 +19,13 @@ TEST_F(CliTest, HelpListsSubcommands) {
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {}, {"nosuchcommand"}, {"convert"}, {"run", "x.onnx", "--no-such-flag"},
-           {"verify", "x.onnx"}, {"run", "x.onnx", "--seed", "abc"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"nosuchcommand"},
+                                             {"convert"},
+                                             {"run", "x.onnx", "--no-such-flag"},
+                                             {"verify", "x.onnx"},
+                                             {"run", "x.onnx", "--seed", "abc"}}) {
     CliResult r = run_cli(args);
     EXPECT_EQ(r.exit_code, 2) << (args.empty() ? "" : args[0]) << ": " << r.err;
     EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err;
@@ -334,7 +94,8 @@ double max_abs_diff(const std::string& a_path, const std::string& b_path) {
   if (a->shape() != b->shape() || a->dtype() != b->dtype()) return 1e30;
   double m = 0;
   for (int64_t i = 0; i < a->numel(); ++i)
-    m = std::max(m, static_cast<double>(std::fabs(a->data_as<float>()[i] - b->data_as<float>()[i])));
+    m = std::max(m,
+                 static_cast<double>(std::fabs(a->data_as<float>()[i] - b->data_as<float>()[i])));
   return m;
 }
 
@@ -346,8 +107,8 @@ TEST_P(CliModelTest, ConvertRunVerifyMatchesPyTorch) {
   if (!ort_available()) GTEST_SKIP() << "onnxruntime is not available (run check-env)";
   fs::path mdir = models_dir() / name;
 
-  CliResult c = run_cli({"convert", cfg("ort_static.py"), model(name).string(), "--work-dir",
-                         work(), "--json"});
+  CliResult c = run_cli(
+      {"convert", cfg("ort_static.py"), model(name).string(), "--work-dir", work(), "--json"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   ASSERT_TRUE(Json::accept(c.out)) << c.out;
   for (const char* f : {"end2end.onnx", "deploy.json", "detail.json"})
@@ -416,7 +177,11 @@ TEST_F(CliTest, ExistingWorkDirNeedsForce) {
 
 TEST_F(CliTest, RunRandomInputsOnModelFiles) {
   if (!ort_available()) GTEST_SKIP() << "onnxruntime is not available";
-  struct Case { const char* name; std::vector<std::string> extra; std::vector<int64_t> first_output_shape; };
+  struct Case {
+    const char* name;
+    std::vector<std::string> extra;
+    std::vector<int64_t> first_output_shape;
+  };
   for (const Case& c : {Case{"two_in_two_out", {}, {2, 4}}, Case{"int64_input", {}, {1, 10, 16}},
                         Case{"mobilenet_v2", {"--shape", "input=2x3x224x224"}, {2, 1000}}}) {
     SCOPED_TRACE(c.name);

@@ -65,8 +65,7 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
       NNPORT_ASSIGN_OR_RETURN(auto nv, split_named(arg, "--input"));
       std::tie(name, file) = nv;
     }
-    if (p.tensors.contains(name))
-      return invalid_argument("--input '" + name + "' is given twice");
+    if (p.tensors.contains(name)) return invalid_argument("--input '" + name + "' is given twice");
     NNPORT_ASSIGN_OR_RETURN(Tensor t, read_npy(file));
     p.tensors.set(name, std::move(t));
     p.sources[name] = file;
@@ -82,7 +81,8 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
   }
   NNPORT_ASSIGN_OR_RETURN(p.tensors, make_inputs(infos, p.tensors, shapes, o.seed));
   for (const auto& info : infos)
-    if (!p.sources.count(info.name)) p.sources[info.name] = "random (seed " + std::to_string(o.seed) + ")";
+    if (!p.sources.count(info.name))
+      p.sources[info.name] = "random (seed " + std::to_string(o.seed) + ")";
   // Unknown names, wrong element types or ranks: reported before the engine runs.
   NNPORT_RETURN_IF_ERROR(wrapper.check_inputs(p.tensors));
   return p;

@@ -17,7 +17,8 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
   auto o = std::make_shared<Options>();
   CLI::App* sub =
       app.add_subcommand("convert", "convert an ONNX model into a work dir for a backend");
-  sub->add_option("DEPLOY_CFG", o->deploy_cfg, "deploy config; backend_config.type names the backend")
+  sub->add_option("DEPLOY_CFG", o->deploy_cfg,
+                  "deploy config; backend_config.type names the backend")
       ->required();
   sub->add_option("MODEL", o->model, "the .onnx model")->required();
   sub->add_option("--work-dir", o->work_dir, "the folder to write (created; parents too)")
@@ -46,7 +47,8 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
             opts.log_level = g.verbose ? NNPORT_LOG_DEBUG : NNPORT_LOG_INFO;
             auto info = convert(o->deploy_cfg, o->model, o->work_dir, opts);
             if (!info.ok()) return fail("convert", info.status());
-            for (const auto& w : info->warnings) std::cerr << "nnport convert: warning: " << w << "\n";
+            for (const auto& w : info->warnings)
+              std::cerr << "nnport convert: warning: " << w << "\n";
             namespace fs = std::filesystem;
             auto rel = [&](const std::string& f) {
               return fs::path(f).lexically_relative(info->work_dir).generic_string();
@@ -54,7 +56,8 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
             std::vector<std::string> files;
             for (const auto& f : info->ir_files) files.push_back(rel(f));
             for (const auto& f : info->backend_files)
-              if (std::find(files.begin(), files.end(), rel(f)) == files.end()) files.push_back(rel(f));
+              if (std::find(files.begin(), files.end(), rel(f)) == files.end())
+                files.push_back(rel(f));
             files.push_back("deploy.json");
             files.push_back("detail.json");
             if (o->json) {

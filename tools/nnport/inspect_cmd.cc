@@ -63,12 +63,12 @@ Command add_inspect_command(CLI::App& app, GlobalOptions& g) {
             std::cout << "\n  producer: " << info->producer_name << " " << info->producer_version
                       << "\n  nodes: " << info->node_count << "\n  inputs:\n";
             for (const auto& i : info->inputs)
-              std::cout << "    " << i.name << "  " << dtype_name(i.dtype) << "  "
-                        << format_dims(i) << "\n";
+              std::cout << "    " << i.name << "  " << dtype_name(i.dtype) << "  " << format_dims(i)
+                        << "\n";
             std::cout << "  outputs:\n";
             for (const auto& i : info->outputs)
-              std::cout << "    " << i.name << "  " << dtype_name(i.dtype) << "  "
-                        << format_dims(i) << "\n";
+              std::cout << "    " << i.name << "  " << dtype_name(i.dtype) << "  " << format_dims(i)
+                        << "\n";
             return kExitOk;
           }};
 }

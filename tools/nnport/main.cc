@@ -53,8 +53,8 @@ int run_main(int argc, char** argv) {
     if (!loaded.ok()) {
       g.plugin_errors.push_back({file, "", loaded.status().message()});
     } else if (g.verbose) {
-      std::cerr << "nnport: loaded plugin " << file << " (backend '" << (*loaded)->name()
-                << "')" << std::endl;
+      std::cerr << "nnport: loaded plugin " << file << " (backend '" << (*loaded)->name() << "')"
+                << std::endl;
     }
   }
   for (const auto& c : commands)

@@ -62,8 +62,8 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
               std::error_code ec;
               std::filesystem::create_directories(o->output_dir, ec);
               if (ec)
-                return fail(cmd, "cannot create output dir '" + o->output_dir + "': " +
-                                     ec.message() + "; choose a writable --output-dir");
+                return fail(cmd, "cannot create output dir '" + o->output_dir +
+                                     "': " + ec.message() + "; choose a writable --output-dir");
               for (const auto& [name, t] : *outputs) {
                 std::string path =
                     (std::filesystem::path(o->output_dir) / file_name_for(name)).string();
@@ -83,15 +83,16 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
                 TensorSummary s = summarize(t);
                 Config first = Config::array();
                 for (double v : s.first) first.push_back(number_json(v));
-                outs.push_back({{"name", name},
-                                {"dtype", std::string(dtype_name(t.dtype()))},
-                                {"shape", shape_json(t.shape())},
-                                {"min", number_json(s.min)},
-                                {"max", number_json(s.max)},
-                                {"mean", number_json(s.mean)},
-                                {"non_finite", s.non_finite},
-                                {"first", first},
-                                {"file", written.count(name) ? Config(written[name]) : Config(nullptr)}});
+                outs.push_back(
+                    {{"name", name},
+                     {"dtype", std::string(dtype_name(t.dtype()))},
+                     {"shape", shape_json(t.shape())},
+                     {"min", number_json(s.min)},
+                     {"max", number_json(s.max)},
+                     {"mean", number_json(s.mean)},
+                     {"non_finite", s.non_finite},
+                     {"first", first},
+                     {"file", written.count(name) ? Config(written[name]) : Config(nullptr)}});
               }
               print_json({{"target", o->target},
                           {"backend", info->backend},

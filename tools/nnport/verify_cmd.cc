@@ -113,7 +113,8 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
             }
             if (!all) {
               std::cerr << "nnport verify: error: outputs differ from the reference beyond atol "
-                        << format_number(o->atol) << " / rtol " << format_number(o->rtol) << std::endl;
+                        << format_number(o->atol) << " / rtol " << format_number(o->rtol)
+                        << std::endl;
               return kExitError;
             }
             return kExitOk;
