@@ -14,6 +14,9 @@ struct BadCase {
   bool needs_tiny = true;           // uses tests/models/out/tiny_mlp
 };
 
+// gtest prints the case by name, not as bytes.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 class CliBadInput : public CliTest, public ::testing::WithParamInterface<BadCase> {
  public:
   std::string tiny() const { return model("tiny_mlp").string(); }
