@@ -7,6 +7,7 @@
 
 #include "config/config_internal.h"
 #include "config/py_arith.h"
+#include "config/py_lexer.h"
 #include "config/py_parser.h"
 #include "nnport/config.h"
 
@@ -35,6 +36,9 @@ bool list_index(std::string_view part, size_t& index) {
 
 Status apply_cfg_option(Config& cfg, std::string_view option) {
   const std::string shown(option);
+  if (!config_detail::is_valid_utf8(option)) {
+    return invalid_argument("cfg-option: the option is not valid UTF-8; expected KEY=VALUE in UTF-8");
+  }
   const size_t eq = option.find('=');
   if (eq == std::string_view::npos) {
     return invalid_argument("cfg-option '" + shown + "': no '='" + std::string(kUsage));

@@ -72,7 +72,9 @@ INSTANTIATE_TEST_SUITE_P(
         OptionCase{R"({"a":{"b":3}})", "a=dict(b=dict(c=1))", nullptr, "is a dict in the child config"},
         OptionCase{"{}", "noequals", nullptr, "no '='; expected KEY=VALUE"},
         OptionCase{"{}", "a..b=1", nullptr, "empty key part"},
-        OptionCase{"{}", "=1", nullptr, "empty key part"}));
+        OptionCase{"{}", "=1", nullptr, "empty key part"},
+        OptionCase{"{}", "a=\xff\xfe", nullptr, "not valid UTF-8"},
+        OptionCase{"{}", "\xc3=1", nullptr, "not valid UTF-8"}));
 
 }  // namespace
 }  // namespace nnport
