@@ -132,6 +132,12 @@ Dims broadcast_dims(const Node& node, const Dims& a, const Dims& b) {
   return out;
 }
 
+std::vector<int64_t> row_major_strides(const Dims& dims) {
+  std::vector<int64_t> s(dims.size(), 1);
+  for (size_t d = dims.size(); d-- > 1;) s[d - 1] = s[d] * dims[d];
+  return s;
+}
+
 std::vector<int64_t> broadcast_strides(const Dims& dims, size_t rank) {
   std::vector<int64_t> strides(rank, 0);
   int64_t stride = 1;

@@ -45,6 +45,8 @@ std::vector<int64_t> attr_ints(const Node& node, std::string_view name,
                                std::vector<int64_t> fallback);
 // Input i must be float32 (or, when allow_int64, int64).
 void require_dtype(const Node& node, const Inputs& inputs, size_t i, bool allow_int64);
+// Strides of a dense row-major tensor, in elements.
+std::vector<int64_t> row_major_strides(const Dims& dims);
 // Numpy broadcasting of two shapes.
 Dims broadcast_dims(const Node& node, const Dims& a, const Dims& b);
 // Strides of a tensor of shape dims read as a tensor of rank `rank` (dims

@@ -17,12 +17,6 @@ int64_t wrap_axis(const Node& node, int64_t axis, size_t rank) {
   return axis < 0 ? axis + r : axis;
 }
 
-std::vector<int64_t> row_major_strides(const Dims& dims) {
-  std::vector<int64_t> s(dims.size(), 1);
-  for (size_t d = dims.size(); d-- > 1;) s[d - 1] = s[d] * dims[d];
-  return s;
-}
-
 // Copies out[idx] = x[src(idx)] for every output multi-index.
 template <class T, class Src>
 void gather_values(const Tensor& x, Tensor& out, Src src) {

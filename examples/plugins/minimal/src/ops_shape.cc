@@ -19,8 +19,7 @@ int64_t normalize_axis(const Node& node, int64_t axis, int64_t rank, int64_t ext
 template <class T>
 void transpose_values(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) {
   const size_t rank = x.dims.size();
-  std::vector<int64_t> in_strides(rank, 1);
-  for (size_t d = rank; d-- > 1;) in_strides[d - 1] = in_strides[d] * x.dims[d];
+  const std::vector<int64_t> in_strides = row_major_strides(x.dims);
   const std::vector<T>& vx = x.values<T>();
   std::vector<T>& vo = out.values<T>();
   std::vector<int64_t> index(rank, 0);  // multi-index into the output
