@@ -18,7 +18,7 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then
   echo "usage: $0 PREFIX [BUILD_DIR]" >&2
   exit 2
 fi
-prefix=$(cd "$1" && pwd) || { echo "error: nnport prefix '$1' does not exist" >&2; exit 2; }
+prefix=$(cd "$1" 2>/dev/null && pwd) || { echo "error: nnport prefix '$1' does not exist" >&2; exit 2; }
 if [[ ! -f "$prefix/lib/cmake/nnport/nnportConfig.cmake" && \
       -z "$(find "$prefix" -path '*/cmake/nnport/nnportConfig.cmake' -print -quit 2>/dev/null)" ]]; then
   echo "error: no nnportConfig.cmake under '$prefix'; install nnport there first" \
