@@ -47,6 +47,9 @@ Status not_allowed(const std::string& origin, int line, int col, std::string_vie
 // first (as Python's lazy tokenizer does); its text names origin, line, column.
 std::vector<Token> tokenize(std::string_view text, const std::string& origin);
 
+// Appends code point cp (at most U+10FFFF, not a surrogate) as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
+
 // True when s is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 
