@@ -34,5 +34,5 @@ echo "== CTest"
 
 if ((${#filter[@]} == 0)); then
   echo "== third-party plugin example against install/"
-  examples/plugins/minimal/build_and_test.sh "$ROOT/install"
+  examples/plugins/minimal/build_and_test.sh "$ROOT/install" "$ROOT/build/minimal-example"
 fi
