@@ -10,13 +10,7 @@ namespace nnport {
 
 namespace {
 
-Status plugin_error(const std::string& backend, std::string_view action, int code,
-                    const std::string& message) {
-  Code c = (code > 0 && code <= NNPORT_INTERNAL) ? static_cast<Code>(code) : Code::kInternal;
-  std::string m = backend + ": " + std::string(action) + " failed: ";
-  m += message.empty() ? "the plugin gave no reason (code " + std::to_string(code) + ")" : message;
-  return {c, std::move(m)};
-}
+using core::plugin_error;
 
 std::vector<const char*> c_strings(const std::vector<std::string>& items) {
   std::vector<const char*> out;

@@ -4,9 +4,11 @@
 #define NNPORT_CORE_SINKS_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nnport/plugin.h"
+#include "nnport/status.h"
 
 namespace nnport::core {
 
@@ -34,6 +36,16 @@ struct ListSink {
   ListSink& operator=(const ListSink&) = delete;
   nnport_sink* get() { return &sink; }
 };
+
+// A plugin's failure as a Status: "<backend>: <action> failed: <message>",
+// with the plugin's code (unknown codes become kInternal).
+inline Status plugin_error(const std::string& backend, std::string_view action, int code,
+                           const std::string& message) {
+  Code c = (code > 0 && code <= NNPORT_INTERNAL) ? static_cast<Code>(code) : Code::kInternal;
+  std::string m = backend + ": " + std::string(action) + " failed: ";
+  m += message.empty() ? "the plugin gave no reason (code " + std::to_string(code) + ")" : message;
+  return {c, std::move(m)};
+}
 
 }  // namespace nnport::core
 
