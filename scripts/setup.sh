@@ -29,7 +29,7 @@ done
 step() { printf '\n== %s\n' "$*"; }
 
 DEBIAN_PACKAGES=(
-  build-essential cmake pkg-config git npm ca-certificates
+  build-essential cmake pkg-config git ca-certificates
   libonnx-dev libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -43,6 +43,8 @@ if [[ $packages == yes ]]; then
   for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
+  # npm fetches the ONNX Runtime library; a Node.js install that ships its own npm is fine.
+  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]})); then
     sudo=""
     if [[ $(id -u) != 0 ]]; then
