@@ -29,6 +29,9 @@ cmake --build build -j "$jobs"
 cmake --install build >/dev/null
 [[ -f tests/models/out/manifest.json ]] || /usr/bin/python3 tests/models/export.py --out tests/models/out
 
+echo "== format"
+scripts/check_format.sh
+
 echo "== CTest"
 (cd build && ctest --output-on-failure -j "$jobs" "${filter[@]}")
 

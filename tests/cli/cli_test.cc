@@ -151,6 +151,43 @@ TEST_P(CliModelTest, ConvertRunVerifyMatchesPyTorch) {
   CliResult text = run_cli({"verify", work(), "--reference", "onnxruntime"});
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("PASS"), std::string::npos) << text.out;
+
+  // Against PyTorch's saved outputs directly: no backend is trusted as the reference.
+  std::vector<std::string> expect = {"verify", work(), "--expected", (mdir / "outputs").string(),
+                                     "--atol", "1e-4", "--json"};
+  expect.insert(expect.end(), run.begin() + 5, run.end());  // the --input pairs
+  CliResult e = run_cli(expect);
+  EXPECT_EQ(e.exit_code, 0) << e.err << e.out;
+  ASSERT_TRUE(Json::accept(e.out)) << e.out;
+  EXPECT_EQ(Json::parse(e.out)["pass"], true);
+}
+
+TEST_F(CliTest, VerifyExpectedFailsOnWrongOutputsAndNeedsInputFiles) {
+  if (!fs::exists(model("tiny_mlp"))) GTEST_SKIP() << "tiny_mlp is absent";
+  if (!ort_available()) GTEST_SKIP() << "onnxruntime is not available";
+  fs::path mdir = models_dir() / "tiny_mlp";
+  std::string input = "input=" + (mdir / "inputs" / "input.npy").string();
+  // A saved "output" that is not the model's (here its input, [1, 16] not [1, 8]) fails.
+  fs::create_directories(path("wrong"));
+  fs::copy_file(mdir / "inputs" / "input.npy", fs::path(path("wrong")) / "output.npy");
+  CliResult bad = run_cli(
+      {"verify", model("tiny_mlp").string(), "--input", input, "--expected", path("wrong")});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("FAIL"), std::string::npos) << bad.out;
+  // Random inputs cannot match saved outputs: refused before running.
+  CliResult random =
+      run_cli({"verify", model("tiny_mlp").string(), "--expected", (mdir / "outputs").string()});
+  EXPECT_EQ(random.exit_code, 1);
+  EXPECT_NE(random.err.find("--input input=FILE.npy"), std::string::npos) << random.err;
+  // A missing file names it.
+  CliResult missing = run_cli(
+      {"verify", model("tiny_mlp").string(), "--input", input, "--expected", path("nowhere")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("output.npy"), std::string::npos) << missing.err;
+  // Exactly one reference.
+  CliResult none = run_cli({"verify", model("tiny_mlp").string()});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("--reference BACKEND or --expected DIR"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, CliModelTest, ::testing::Values("tiny_mlp", "resnet18"));

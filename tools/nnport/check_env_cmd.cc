@@ -93,12 +93,17 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
                 fails.push_back({{"path", f.path}, {"name", f.name}, {"reason", f.reason}});
               print_json({{"backends", backends}, {"failures", fails}});
             } else {
+              std::string not_installed;
               for (const auto& r : rows) {
                 for (const auto& line : r.lines) std::cout << line << "\n";
-                if (r.no_plugin && g.verbose)
-                  std::cout << "    no plugin found (libnnport_backend_" << r.name << ".so)\n";
                 for (const auto& why : r.reasons) std::cout << "    " << why << "\n";
+                if (r.no_plugin) not_installed += (not_installed.empty() ? "" : ", ") + r.name;
               }
+              // One line for the names without a plugin keeps the MMDeploy lines easy to scan.
+              if (!not_installed.empty())
+                std::cout << "None means no plugin here (libnnport_backend_<name>.so in the plugin "
+                             "folder, NNPORT_PLUGIN_PATH or --plugin): "
+                          << not_installed << "\n";
               bool header = false;
               for (const auto& f : failures) {
                 if (reg.is_known(f.name) && !f.name.empty() && listed(f.name)) continue;

@@ -1,8 +1,10 @@
 // nnport verify TARGET --reference onnxruntime: same inputs through the
 // target's backend and a reference backend; numbers, not pictures.
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
+#include "nnport/npy.h"
 
 namespace nnport::cli {
 namespace {
@@ -16,11 +18,38 @@ std::string pad(std::string s, size_t width) {
   return s;
 }
 
+// The reference backend's outputs on the same inputs.
+Result<NamedTensors> run_reference(const DeployInfo& info, const std::string& backend,
+                                   const NamedTensors& inputs) {
+  auto reference = build_reference_wrapper(info, backend);
+  if (!reference.ok()) return reference.status().with_context("reference " + backend);
+  Status ok = reference->check_inputs(inputs);
+  if (!ok.ok()) return ok.with_context("reference " + backend);
+  auto outputs = reference->forward(inputs);
+  if (!outputs.ok()) return outputs.status().with_context("reference " + backend);
+  return outputs;
+}
+
+// DIR/<output name>.npy for each output: outputs saved by the framework
+// itself (e.g. PyTorch's), so the check does not trust any backend.
+Result<NamedTensors> read_expected(const std::string& dir, const NamedTensors& outputs) {
+  NamedTensors expected;
+  for (const auto& [name, tensor] : outputs) {
+    std::string path = (std::filesystem::path(dir) / (name + ".npy")).string();
+    if (!std::filesystem::exists(path))
+      return not_found("expected output '" + name + "': no file " + path +
+                       ": save the reference output under the output's name");
+    NNPORT_ASSIGN_OR_RETURN(Tensor t, read_npy(path));
+    expected.set(name, std::move(t));
+  }
+  return expected;
+}
+
 }  // namespace
 
 Command add_verify_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
-    std::string target, backend, reference;
+    std::string target, backend, reference, expected_dir;
     InputOptions inputs;
     double atol = kDefaultAtol, rtol = kDefaultRtol;
     bool json = false;
@@ -31,8 +60,10 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
   sub->add_option("TARGET", o->target, "a work dir written by `nnport convert`, or an .onnx file")
       ->required();
   sub->add_option("--reference", o->reference,
-                  "backend that runs the target's ONNX file as the reference, e.g. onnxruntime")
-      ->required();
+                  "backend that runs the target's ONNX file as the reference, e.g. onnxruntime");
+  sub->add_option("--expected", o->expected_dir,
+                  "compare with DIR/<output name>.npy instead (e.g. the framework's own outputs)")
+      ->type_name("DIR");
   sub->add_option("--backend", o->backend, "run the target on this backend instead");
   add_input_options(*sub, o->inputs);
   sub->add_option("--atol", o->atol, "absolute tolerance")->capture_default_str();
@@ -42,31 +73,41 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
       "An element passes when |out - ref| <= atol + rtol * |ref| (numpy.allclose; NaN\n"
       "matches NaN). Per output: max abs error, max rel error |out - ref| / |ref|, the\n"
       "number of elements that fail, PASS or FAIL. Exit 0 if every output passes, else 1.\n"
+      "Give exactly one of --reference BACKEND and --expected DIR.\n"
       "Examples:\n"
       "  nnport verify work/resnet18 --reference onnxruntime\n"
-      "  nnport verify work --reference onnxruntime --input input=x.npy --atol 1e-4 --json");
+      "  nnport verify work --reference onnxruntime --input input=x.npy --atol 1e-4 --json\n"
+      "  nnport verify work --input input=x.npy --expected pytorch_outputs/ --atol 1e-4");
   return {sub, [o, &g] {
             const char* cmd = "verify";
             Status plugins = plugin_load_status(g);
             if (!plugins.ok()) return fail(cmd, plugins);
             if (!(o->atol >= 0) || !(o->rtol >= 0))
               return fail(cmd, "--atol and --rtol must be >= 0");
+            if (o->reference.empty() == o->expected_dir.empty()) {  // a command-line error
+              fail(cmd, "give one reference: --reference BACKEND or --expected DIR");
+              return kExitUsage;
+            }
             auto info = resolve_target(o->target, o->backend);
             if (!info.ok()) return fail(cmd, info.status());
             auto wrapper = build_target_wrapper(*info);
             if (!wrapper.ok()) return fail(cmd, wrapper.status());
-            auto reference = build_reference_wrapper(*info, o->reference);
-            if (!reference.ok())
-              return fail(cmd, reference.status().with_context("reference " + o->reference));
             auto inputs = prepare_inputs(*wrapper, o->inputs);
             if (!inputs.ok()) return fail(cmd, inputs.status());
-            Status ref_ok = reference->check_inputs(inputs->tensors);
-            if (!ref_ok.ok()) return fail(cmd, ref_ok.with_context("reference " + o->reference));
+            if (!o->expected_dir.empty())  // stored outputs only match the inputs that made them
+              for (const auto& [name, source] : inputs->sources)
+                if (source.rfind("random", 0) == 0)
+                  return fail(cmd, "--expected compares with saved outputs, so input '" + name +
+                                       "' must be the file that produced them: add --input " +
+                                       name + "=FILE.npy");
             auto outputs = wrapper->forward(inputs->tensors);
             if (!outputs.ok()) return fail(cmd, outputs.status());
-            auto expected = reference->forward(inputs->tensors);
-            if (!expected.ok())
-              return fail(cmd, expected.status().with_context("reference " + o->reference));
+            const std::string reference_label =
+                o->expected_dir.empty() ? o->reference : "files in " + o->expected_dir;
+            auto expected = o->expected_dir.empty()
+                                ? run_reference(*info, o->reference, inputs->tensors)
+                                : read_expected(o->expected_dir, *outputs);
+            if (!expected.ok()) return fail(cmd, expected.status());
 
             auto rows = compare_outputs(*outputs, *expected, o->atol, o->rtol);
             bool all = !rows.empty();
@@ -87,13 +128,13 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                                 {"reason", r.reason}});
               print_json({{"target", o->target},
                           {"backend", info->backend},
-                          {"reference", o->reference},
+                          {"reference", reference_label},
                           {"atol", o->atol},
                           {"rtol", o->rtol},
                           {"pass", all},
                           {"outputs", outs}});
             } else {
-              std::cout << "backend " << info->backend << " vs reference " << o->reference
+              std::cout << "backend " << info->backend << " vs reference " << reference_label
                         << "  (atol " << format_number(o->atol) << ", rtol "
                         << format_number(o->rtol) << ")\n";
               size_t w = 8;
