@@ -29,8 +29,8 @@ inline constexpr std::string_view kXNNPACK = "xnnpack";
 
 // In MMDeploy's order, then nnport's own.
 inline constexpr std::array<std::string_view, 17> kBuiltin = {
-    kTensorRT, kOnnxRuntime, kPPLNN, kNCNN,  kSNPE,    kOpenVINO, kTorchScript, kRKNN, kAscend,
-    kCoreML,   kTVM,         kVACC,  kSDK,   kPyTorch, kDefault,  kOpenCV,      kXNNPACK};
+    kTensorRT, kOnnxRuntime, kPPLNN, kNCNN, kSNPE,    kOpenVINO, kTorchScript, kRKNN,   kAscend,
+    kCoreML,   kTVM,         kVACC,  kSDK,  kPyTorch, kDefault,  kOpenCV,      kXNNPACK};
 
 }  // namespace nnport::backend_names
 

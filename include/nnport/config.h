@@ -25,12 +25,12 @@ using Config = nlohmann::ordered_json;
 // subset such as an import or a call other than dict), the _base_ chain (a
 // cycle), the missing base, or the key defined by two sibling bases.
 NNPORT_API Result<Config> load_config(const std::string& path,
-                           const std::vector<std::string>& cfg_options = {});
+                                      const std::vector<std::string>& cfg_options = {});
 
 // Parse one file's text without resolving _base_ (the _base_ key is kept).
 // format: "py", "json" or "yaml"; origin names the text in errors.
 NNPORT_API Result<Config> parse_config_text(std::string_view text, std::string_view format,
-                                 const std::string& origin);
+                                            const std::string& origin);
 
 // mmengine's merge of child over base: dicts merge recursively, anything
 // else (lists included) replaces; "_delete_": true in a child dict replaces
@@ -55,9 +55,9 @@ NNPORT_API std::string get_task(const Config& cfg);                  // codebase
 // True when ir_config.dynamic_axes is a non-empty dict or list, and always
 // for torchscript (MMDeploy's is_dynamic_shape without an input shape).
 NNPORT_API bool is_dynamic_shape(const Config& cfg);
-NNPORT_API Config get_ir_config(const Config& cfg);                  // ir_config, else onnx_config, else {}
-NNPORT_API Config get_common_config(const Config& cfg);              // backend_config.common_config or {}
-NNPORT_API Config get_model_inputs(const Config& cfg);               // backend_config.model_inputs or []
+NNPORT_API Config get_ir_config(const Config& cfg);      // ir_config, else onnx_config, else {}
+NNPORT_API Config get_common_config(const Config& cfg);  // backend_config.common_config or {}
+NNPORT_API Config get_model_inputs(const Config& cfg);   // backend_config.model_inputs or []
 // ir_config.dynamic_axes as {name: {axis: label}} ({} when absent). MMDeploy's
 // list form is paired with axes_names, or when none are given with the
 // config's input_names + output_names; an error when there are no names.

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "nnport/plugin.h"
 #include "nnport/export.h"
+#include "nnport/plugin.h"
 #include "nnport/status.h"
 #include "nnport/wrapper.h"
 

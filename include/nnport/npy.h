@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "nnport/status.h"
 #include "nnport/export.h"
+#include "nnport/status.h"
 #include "nnport/tensor.h"
 
 namespace nnport {

@@ -16,7 +16,8 @@ namespace nnport {
 
 // What TensorInfo cannot say about a graph input or output.
 struct OnnxValueDetail {
-  std::string onnx_type;  // ONNX's notation: "tensor(float)", "tensor(bfloat16)", "seq(tensor(int64))"
+  std::string
+      onnx_type;  // ONNX's notation: "tensor(float)", "tensor(bfloat16)", "seq(tensor(int64))"
   bool has_shape = true;  // false: rank unknown (dims is then empty, not a scalar)
 };
 

@@ -126,8 +126,7 @@ typedef struct nnport_wrapper_api {
                     nnport_sink* err);
   int (*execute)(nnport_wrapper* self, nnport_sink* err);
   /* Fills outputs[0..count), count == num_outputs. */
-  int (*get_outputs)(nnport_wrapper* self, nnport_output* outputs, size_t count,
-                     nnport_sink* err);
+  int (*get_outputs)(nnport_wrapper* self, nnport_output* outputs, size_t count, nnport_sink* err);
   void (*destroy)(nnport_wrapper* self);
 } nnport_wrapper_api;
 

@@ -38,8 +38,8 @@ inline void append(nnport_sink* sink, std::string_view text) {
 struct TensorInfo {
   std::string name;
   nnport_dtype dtype = NNPORT_DTYPE_UNDEFINED;
-  std::vector<int64_t> dims;            // < 0: dynamic
-  std::vector<std::string> dim_names;   // empty, or one per dim ("" when unnamed)
+  std::vector<int64_t> dims;           // < 0: dynamic
+  std::vector<std::string> dim_names;  // empty, or one per dim ("" when unnamed)
 };
 
 // The host's inputs, in input order, as views.
@@ -253,11 +253,20 @@ inline void log(nnport_log_level level, const std::string& message) {
 
 inline size_t dtype_size(int32_t dtype) {
   switch (dtype) {
-    case NNPORT_DTYPE_FLOAT32: case NNPORT_DTYPE_INT32: return 4;
-    case NNPORT_DTYPE_UINT8: case NNPORT_DTYPE_INT8: case NNPORT_DTYPE_BOOL: return 1;
-    case NNPORT_DTYPE_INT64: case NNPORT_DTYPE_FLOAT64: return 8;
-    case NNPORT_DTYPE_FLOAT16: return 2;
-    default: return 0;
+    case NNPORT_DTYPE_FLOAT32:
+    case NNPORT_DTYPE_INT32:
+      return 4;
+    case NNPORT_DTYPE_UINT8:
+    case NNPORT_DTYPE_INT8:
+    case NNPORT_DTYPE_BOOL:
+      return 1;
+    case NNPORT_DTYPE_INT64:
+    case NNPORT_DTYPE_FLOAT64:
+      return 8;
+    case NNPORT_DTYPE_FLOAT16:
+      return 2;
+    default:
+      return 0;
   }
 }
 
@@ -283,10 +292,10 @@ inline void give_vector(nnport_output* out, const char* name, nnport_dtype dtype
 }  // namespace nnport::plugin
 
 // Export backend class B as this library's plugin entry point.
-#define NNPORT_DEFINE_PLUGIN(B)                                                           \
-  extern "C" NNPORT_PLUGIN_EXPORT const nnport_backend* NNPORT_PLUGIN_ENTRY(              \
-      const nnport_host* host) {                                                          \
-    return ::nnport::plugin::detail::make_backend<B>(host);                               \
+#define NNPORT_DEFINE_PLUGIN(B)                                              \
+  extern "C" NNPORT_PLUGIN_EXPORT const nnport_backend* NNPORT_PLUGIN_ENTRY( \
+      const nnport_host* host) {                                             \
+    return ::nnport::plugin::detail::make_backend<B>(host);                  \
   }
 
 #endif  // NNPORT_PLUGIN_CPP_H_

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nnport/manager.h"
 #include "nnport/export.h"
+#include "nnport/manager.h"
 #include "nnport/status.h"
 
 namespace nnport {

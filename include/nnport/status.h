@@ -9,8 +9,8 @@
 #include <utility>
 #include <variant>
 
-#include "nnport/plugin.h"
 #include "nnport/export.h"
+#include "nnport/plugin.h"
 
 namespace nnport {
 
@@ -55,8 +55,8 @@ inline Status internal_error(std::string m) { return {Code::kInternal, std::move
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}   // NOLINT: must not be ok
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be ok
   bool ok() const { return v_.index() == 0; }
   const Status& status() const {
     static const Status kOk;
@@ -80,9 +80,9 @@ class [[nodiscard]] Result {
 #define NNPORT_CONCAT_(a, b) NNPORT_CONCAT_INNER_(a, b)
 
 // Return the status from the enclosing function if it is not ok.
-#define NNPORT_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::nnport::Status nnport_status_ = (expr);     \
+#define NNPORT_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::nnport::Status nnport_status_ = (expr);        \
     if (!nnport_status_.ok()) return nnport_status_; \
   } while (0)
 

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "nnport/plugin.h"
 #include "nnport/export.h"
+#include "nnport/plugin.h"
 #include "nnport/status.h"
 
 namespace nnport {
@@ -30,13 +30,14 @@ enum class DType : int32_t {
   kFloat64 = NNPORT_DTYPE_FLOAT64,
 };
 
-NNPORT_API size_t dtype_size(DType dtype);          // bytes per element; 0 for kUndefined
+NNPORT_API size_t dtype_size(DType dtype);            // bytes per element; 0 for kUndefined
 NNPORT_API std::string_view dtype_name(DType dtype);  // "float32", "float16", "int64", "bool", ...
 NNPORT_API Result<DType> parse_dtype(std::string_view name);  // inverse of dtype_name
 
 using Shape = std::vector<int64_t>;
 NNPORT_API int64_t num_elements(const Shape& shape);  // 1 for rank 0; -1 if a dim is < 0 (dynamic)
-NNPORT_API std::string shape_to_string(const Shape& shape);  // "1x3x224x224"; "-1" for dynamic; "scalar" for rank 0
+NNPORT_API std::string shape_to_string(
+    const Shape& shape);  // "1x3x224x224"; "-1" for dynamic; "scalar" for rank 0
 NNPORT_API Result<Shape> parse_shape(std::string_view text);  // "1x3x224x224" or "1,3,224,224"
 
 // A dense row-major tensor. Owning (empty/adopt/clone) or a view over the
@@ -44,7 +45,7 @@ NNPORT_API Result<Shape> parse_shape(std::string_view text);  // "1x3x224x224" o
 class NNPORT_API Tensor {
  public:
   Tensor() = default;
-  static Tensor empty(DType dtype, Shape shape);  // owning, zero-filled
+  static Tensor empty(DType dtype, Shape shape);             // owning, zero-filled
   static Tensor view(DType dtype, Shape shape, void* data);  // non-owning
   // Owning through a release callback (called once, when the last copy dies).
   static Tensor adopt(DType dtype, Shape shape, void* data, std::function<void()> release);
@@ -60,8 +61,14 @@ class NNPORT_API Tensor {
   bool defined() const { return dtype_ != DType::kUndefined; }
   void* data() { return data_; }
   const void* data() const { return data_; }
-  template <class T> T* data_as() { return static_cast<T*>(data_); }
-  template <class T> const T* data_as() const { return static_cast<const T*>(data_); }
+  template <class T>
+  T* data_as() {
+    return static_cast<T*>(data_);
+  }
+  template <class T>
+  const T* data_as() const {
+    return static_cast<const T*>(data_);
+  }
 
   Tensor clone() const;  // deep copy, owning
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "nnport/status.h"
 #include "nnport/export.h"
+#include "nnport/status.h"
 #include "nnport/tensor.h"
 
 namespace nnport {

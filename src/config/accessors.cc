@@ -20,8 +20,9 @@ Config child_or(const Config& cfg, const char* key, Config fallback) {
 Result<std::string> get_backend_name(const Config& cfg) {
   const Config backend = get_backend_config(cfg);
   if (!backend.is_object() || backend.empty()) {
-    return invalid_argument("config has no backend_config; add e.g. backend_config = dict(type='onnxruntime') "
-                            "or inherit configs/_base_/backends/<backend>.py");
+    return invalid_argument(
+        "config has no backend_config; add e.g. backend_config = dict(type='onnxruntime') "
+        "or inherit configs/_base_/backends/<backend>.py");
   }
   auto it = backend.find("type");
   if (it == backend.end() || !it->is_string()) {
@@ -32,9 +33,13 @@ Result<std::string> get_backend_name(const Config& cfg) {
   return it->get<std::string>();
 }
 
-Config get_backend_config(const Config& cfg) { return child_or(cfg, "backend_config", Config::object()); }
+Config get_backend_config(const Config& cfg) {
+  return child_or(cfg, "backend_config", Config::object());
+}
 Config get_onnx_config(const Config& cfg) { return child_or(cfg, "onnx_config", Config::object()); }
-Config get_codebase_config(const Config& cfg) { return child_or(cfg, "codebase_config", Config::object()); }
+Config get_codebase_config(const Config& cfg) {
+  return child_or(cfg, "codebase_config", Config::object());
+}
 
 std::string get_task(const Config& cfg) {
   const Config codebase = get_codebase_config(cfg);
@@ -62,7 +67,8 @@ Result<Config> get_dynamic_axes(const Config& cfg, const std::vector<std::string
   Config axes = child_or(ir, "dynamic_axes", Config::object());
   if (axes.is_object()) return axes;
   if (!axes.is_array()) {
-    return invalid_argument("onnx_config.dynamic_axes must be a dict or a list, got " + axes.dump());
+    return invalid_argument("onnx_config.dynamic_axes must be a dict or a list, got " +
+                            axes.dump());
   }
   if (axes.empty()) return Config::object();
   // MMDeploy's list form: one entry per input then output name, in order.
@@ -75,9 +81,10 @@ Result<Config> get_dynamic_axes(const Config& cfg, const std::vector<std::string
       if (n.is_string()) names.push_back(n.get<std::string>());
   }
   if (names.empty()) {
-    return invalid_argument("onnx_config.dynamic_axes is a list but there are no names to pair it with "
-                            "(no input_names/output_names in onnx_config); pass the model's names, or "
-                            "write dynamic_axes as a dict {name: {axis: label}}");
+    return invalid_argument(
+        "onnx_config.dynamic_axes is a list but there are no names to pair it with "
+        "(no input_names/output_names in onnx_config); pass the model's names, or "
+        "write dynamic_axes as a dict {name: {axis: label}}");
   }
   Config out = Config::object();
   for (size_t i = 0; i < names.size() && i < axes.size(); ++i) out[names[i]] = axes[i];

@@ -20,7 +20,8 @@ Config parse_option_value(std::string_view text) {
   auto parsed = config_detail::parse_py_value(text, "cfg-option");
   if (parsed.ok()) return std::move(parsed).value();
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (lower == "true") return true;  // mmengine's DictAction reads these case-insensitively
   if (lower == "false") return false;
   if (lower == "none") return nullptr;
@@ -37,7 +38,8 @@ bool list_index(std::string_view part, size_t& index) {
 Status apply_cfg_option(Config& cfg, std::string_view option) {
   const std::string shown(option);
   if (!config_detail::is_valid_utf8(option)) {
-    return invalid_argument("cfg-option: the option is not valid UTF-8; expected KEY=VALUE in UTF-8");
+    return invalid_argument(
+        "cfg-option: the option is not valid UTF-8; expected KEY=VALUE in UTF-8");
   }
   const size_t eq = option.find('=');
   if (eq == std::string_view::npos) {
@@ -49,8 +51,8 @@ Status apply_cfg_option(Config& cfg, std::string_view option) {
     const size_t dot = key.find('.', start);
     parts.emplace_back(key.substr(start, dot == key.npos ? key.npos : dot - start));
     if (parts.back().empty()) {
-      return invalid_argument("cfg-option '" + shown + "': empty key part in '" + std::string(key) + "'" +
-                              std::string(kUsage));
+      return invalid_argument("cfg-option '" + shown + "': empty key part in '" + std::string(key) +
+                              "'" + std::string(kUsage));
     }
     if (dot == key.npos) break;
     start = dot + 1;
@@ -82,13 +84,15 @@ Status apply_cfg_option(Config& cfg, std::string_view option) {
                                 "' is not an index");
       }
       if (index >= node->size()) {
-        return invalid_argument("cfg-option '" + shown + "': index " + part + " is out of range for list '" +
-                                walked + "' of length " + std::to_string(node->size()));
+        return invalid_argument("cfg-option '" + shown + "': index " + part +
+                                " is out of range for list '" + walked + "' of length " +
+                                std::to_string(node->size()));
       }
       child = &(*node)[index];
     } else {
       return invalid_argument("cfg-option '" + shown + "': '" + walked + "' is a " +
-                              config_detail::py_type_name(*node) + ", not a dict; it has no key '" + part + "'");
+                              config_detail::py_type_name(*node) + ", not a dict; it has no key '" +
+                              part + "'");
     }
     walked += (walked.empty() ? "" : ".") + part;
     if (last) {

@@ -32,7 +32,8 @@ Result<Config> parse_json_text(std::string_view text, const std::string& origin)
   }
   if (cfg.is_null()) return Config::object();
   if (!cfg.is_object()) {
-    return invalid_argument(origin + ": the top level of a config must be an object of config keys, got " +
+    return invalid_argument(origin +
+                            ": the top level of a config must be an object of config keys, got " +
                             std::string(cfg.type_name()));
   }
   return cfg;

@@ -64,7 +64,8 @@ class Loader {
       return invalid_argument("load config '" + shown + "': _base_ files nested more than 64 deep");
     }
     if (fs::is_directory(path, ec)) {
-      return invalid_argument("load config '" + shown + "': is a directory; pass a .py, .json or .yaml file");
+      return invalid_argument("load config '" + shown +
+                              "': is a directory; pass a .py, .json or .yaml file");
     }
     const std::string format = format_of(path);
     if (format.empty()) {
@@ -82,11 +83,12 @@ class Loader {
     std::vector<std::string> bases;
     if (base_it->is_string()) {
       bases.push_back(base_it->get<std::string>());
-    } else if (base_it->is_array() &&
-               std::all_of(base_it->begin(), base_it->end(), [](const Config& b) { return b.is_string(); })) {
+    } else if (base_it->is_array() && std::all_of(base_it->begin(), base_it->end(),
+                                                  [](const Config& b) { return b.is_string(); })) {
       for (const auto& b : *base_it) bases.push_back(b.get<std::string>());
     } else {
-      return invalid_argument("load config '" + shown + "': _base_ must be a string or a list of strings, got " +
+      return invalid_argument("load config '" + shown +
+                              "': _base_ must be a string or a list of strings, got " +
                               base_it->dump());
     }
     cfg.erase(base_it);
@@ -108,28 +110,32 @@ class Loader {
   };
 
   // Loads each base and joins them; a top-level key in two bases is an error.
-  Result<Config> load_bases(const fs::path& path, const std::string& shown, const std::vector<std::string>& bases) {
+  Result<Config> load_bases(const fs::path& path, const std::string& shown,
+                            const std::vector<std::string>& bases) {
     Config merged = Config::object();
     std::map<std::string, std::string> defined_in;
     const fs::path dir = path.parent_path();
     for (const std::string& base : bases) {
       if (base.find("::") != std::string::npos) {
-        return unimplemented("load config '" + shown + "': _base_ '" + base +
-                             "' names a package scope, which nnport does not support; use a path relative to " +
-                             shown);
+        return unimplemented(
+            "load config '" + shown + "': _base_ '" + base +
+            "' names a package scope, which nnport does not support; use a path relative to " +
+            shown);
       }
       const fs::path base_path = (dir / base).lexically_normal();
       const std::string base_shown = base_path.generic_string();
       std::error_code ec;
       if (!fs::exists(base_path, ec)) {
-        return not_found("load config '" + shown + "': _base_ '" + base + "' not found (looked for '" + base_shown +
+        return not_found("load config '" + shown + "': _base_ '" + base +
+                         "' not found (looked for '" + base_shown +
                          "'); _base_ paths are relative to the file that names them");
       }
       NNPORT_ASSIGN_OR_RETURN(Config b, load(base_path, base_shown));
       for (auto& [key, value] : b.items()) {
         if (auto prev = defined_in.find(key); prev != defined_in.end()) {
-          return invalid_argument("load config '" + shown + "': Duplicate key is not allowed among bases: '" + key +
-                                  "' in " + prev->second + " and " + base_shown);
+          return invalid_argument("load config '" + shown +
+                                  "': Duplicate key is not allowed among bases: '" + key + "' in " +
+                                  prev->second + " and " + base_shown);
         }
         defined_in[key] = base_shown;
         merged[key] = std::move(value);
@@ -143,7 +149,8 @@ class Loader {
 
 }  // namespace
 
-Result<Config> parse_config_text(std::string_view text, std::string_view format, const std::string& origin) {
+Result<Config> parse_config_text(std::string_view text, std::string_view format,
+                                 const std::string& origin) {
   if (format == "py") return config_detail::parse_py_module(text, origin);
   if (format == "json") return config_detail::parse_json_text(text, origin);
   if (format == "yaml" || format == "yml") return config_detail::parse_yaml_text(text, origin);
@@ -152,7 +159,8 @@ Result<Config> parse_config_text(std::string_view text, std::string_view format,
 }
 
 Result<Config> load_config(const std::string& path, const std::vector<std::string>& cfg_options) {
-  if (path.empty()) return invalid_argument("load config: no file given; pass a .py, .json or .yaml path");
+  if (path.empty())
+    return invalid_argument("load config: no file given; pass a .py, .json or .yaml path");
   Loader loader;
   NNPORT_ASSIGN_OR_RETURN(Config cfg, loader.load(fs::path(path), path));
   for (const std::string& option : cfg_options) {

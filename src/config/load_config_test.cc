@@ -9,7 +9,9 @@
 namespace nnport {
 namespace {
 
-std::string data(const std::string& rel) { return std::string(NNPORT_SOURCE_DIR) + "/src/config/testdata/" + rel; }
+std::string data(const std::string& rel) {
+  return std::string(NNPORT_SOURCE_DIR) + "/src/config/testdata/" + rel;
+}
 
 Config load_ok(const std::string& rel, const std::vector<std::string>& options = {}) {
   auto r = load_config(data(rel), options);
@@ -88,17 +90,21 @@ TEST(LoadConfig, JsonAndYaml) {
 }
 
 TEST(LoadConfig, CfgOptionsApplyAfterMerging) {
-  const Config c = load_ok("trt/tensorrt-int8.py", {"backend_config.common_config.max_workspace_size=1024",
-                                                    "backend_config.model_inputs.0.input_shapes.input.max_shape=[16, 3, 224, 224]",
-                                                    "calib_config=None"});
+  const Config c =
+      load_ok("trt/tensorrt-int8.py",
+              {"backend_config.common_config.max_workspace_size=1024",
+               "backend_config.model_inputs.0.input_shapes.input.max_shape=[16, 3, 224, 224]",
+               "calib_config=None"});
   EXPECT_EQ(c["backend_config"]["common_config"]["max_workspace_size"], 1024);
   EXPECT_EQ(c["backend_config"]["common_config"]["int8_mode"], true);
-  EXPECT_EQ(c["backend_config"]["model_inputs"][0]["input_shapes"]["input"]["max_shape"].dump(), "[16,3,224,224]");
+  EXPECT_EQ(c["backend_config"]["model_inputs"][0]["input_shapes"]["input"]["max_shape"].dump(),
+            "[16,3,224,224]");
   EXPECT_TRUE(c["calib_config"].is_null());
 
   auto bad = load_config(data("trt/tensorrt.py"), {"backend_config.type.x=1"});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("'backend_config.type' is a str, not a dict"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("'backend_config.type' is a str, not a dict"),
+            std::string::npos);
 }
 
 struct LoadErrorCase {
@@ -117,34 +123,49 @@ TEST_P(LoadErrorTest, NamesTheProblem) {
   ASSERT_FALSE(r.ok()) << r->dump();
   EXPECT_EQ(r.status().code(), c.code) << r.status().message();
   for (const auto& part : c.parts) {
-    EXPECT_NE(r.status().message().find(part), std::string::npos) << "want '" << part << "' in: "
-                                                                 << r.status().message();
+    EXPECT_NE(r.status().message().find(part), std::string::npos)
+        << "want '" << part << "' in: " << r.status().message();
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Errors, LoadErrorTest,
     ::testing::Values(
-        LoadErrorCase{"dup/child.py", Code::kInvalidArgument,
-                      {"Duplicate key is not allowed among bases: 'x' in ", "dup/a.py and ", "dup/b.py"}},
-        LoadErrorCase{"cycle/a.py", Code::kInvalidArgument, {"_base_ cycle: ", "cycle/a.py -> ", "cycle/b.py -> ",
-                                                             "cycle/a.py; remove one"}},
-        LoadErrorCase{"cycle/self.py", Code::kInvalidArgument, {"_base_ cycle: ", "self.py -> ", "self.py;"}},
-        LoadErrorCase{"missing/child.py", Code::kNotFound,
+        LoadErrorCase{
+            "dup/child.py",
+            Code::kInvalidArgument,
+            {"Duplicate key is not allowed among bases: 'x' in ", "dup/a.py and ", "dup/b.py"}},
+        LoadErrorCase{
+            "cycle/a.py",
+            Code::kInvalidArgument,
+            {"_base_ cycle: ", "cycle/a.py -> ", "cycle/b.py -> ", "cycle/a.py; remove one"}},
+        LoadErrorCase{
+            "cycle/self.py", Code::kInvalidArgument, {"_base_ cycle: ", "self.py -> ", "self.py;"}},
+        LoadErrorCase{"missing/child.py",
+                      Code::kNotFound,
                       {"missing/child.py", "_base_ './nope.py' not found", "missing/nope.py"}},
-        LoadErrorCase{"baseref/unknown.py", Code::kInvalidArgument,
+        LoadErrorCase{"baseref/unknown.py",
+                      Code::kInvalidArgument,
                       {"baseref/unknown.py", "'{{_base_.nope.deeper}}'", "do not define"}},
         LoadErrorCase{"baseref/nobase.py", Code::kInvalidArgument, {"nobase.py", "'{{_base_.a}}'"}},
         LoadErrorCase{"bad/bad.json", Code::kInvalidArgument, {"bad/bad.json:4:1: invalid JSON"}},
         LoadErrorCase{"bad/bad.yaml", Code::kInvalidArgument, {"bad/bad.yaml:", "invalid YAML"}},
-        LoadErrorCase{"bad/bad_indent.yaml", Code::kInvalidArgument, {"bad/bad_indent.yaml:3:", "invalid YAML"}},
-        LoadErrorCase{"bad/top_list.json", Code::kInvalidArgument, {"top level of a config must be an object"}},
+        LoadErrorCase{"bad/bad_indent.yaml",
+                      Code::kInvalidArgument,
+                      {"bad/bad_indent.yaml:3:", "invalid YAML"}},
+        LoadErrorCase{"bad/top_list.json",
+                      Code::kInvalidArgument,
+                      {"top level of a config must be an object"}},
         LoadErrorCase{"bad/cfg.txt", Code::kInvalidArgument, {"unsupported file type '.txt'"}},
-        LoadErrorCase{"bad/uses_broken.py", Code::kInvalidArgument,
+        LoadErrorCase{"bad/uses_broken.py",
+                      Code::kInvalidArgument,
                       {"bad/broken.py:3:5: a call to 'open' is not allowed in a config"}},
-        LoadErrorCase{"bad/base_int.py", Code::kInvalidArgument, {"_base_ must be a string or a list of strings"}},
+        LoadErrorCase{"bad/base_int.py",
+                      Code::kInvalidArgument,
+                      {"_base_ must be a string or a list of strings"}},
         LoadErrorCase{"bad/base_scope.py", Code::kUnimplemented, {"package scope"}},
-        LoadErrorCase{"bad/does_not_exist.py", Code::kNotFound, {"does_not_exist.py", "cannot open"}},
+        LoadErrorCase{
+            "bad/does_not_exist.py", Code::kNotFound, {"does_not_exist.py", "cannot open"}},
         LoadErrorCase{"bad", Code::kInvalidArgument, {"is a directory"}}));
 
 TEST(LoadConfig, EmptyPathIsAnError) {

@@ -41,7 +41,8 @@ bool match_ref(std::string_view s, size_t pos, size_t& end, std::string& path) {
   return true;
 }
 
-Result<const Config*> lookup_ref(const Config& bases, const std::string& path, const std::string& file) {
+Result<const Config*> lookup_ref(const Config& bases, const std::string& path,
+                                 const std::string& file) {
   const Config* v = find_path(bases, path);
   if (v == nullptr) {
     return invalid_argument(file + ": '{{_base_." + path + "}}' names '" + path +
@@ -81,7 +82,8 @@ const Config* find_path(const Config& root, std::string_view dotted) {
   size_t start = 0;
   while (true) {
     const size_t dot = dotted.find('.', start);
-    const std::string_view part = dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
+    const std::string_view part =
+        dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
     if (node->is_object()) {
       auto it = node->find(std::string(part));
       if (it == node->end()) return nullptr;
@@ -89,7 +91,8 @@ const Config* find_path(const Config& root, std::string_view dotted) {
     } else if (node->is_array()) {
       size_t index = 0;
       auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
-      if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() || index >= node->size()) {
+      if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() ||
+          index >= node->size()) {
         return nullptr;
       }
       node = &(*node)[index];
@@ -153,7 +156,8 @@ Result<Config> merge_config(const Config& base, const Config& child) {
     if (!merged.ok()) {
       const std::string& m = merged.status().message();
       const std::string prefix = "merge config: '";
-      return invalid_argument(m.rfind(prefix, 0) == 0 ? prefix + key + "." + m.substr(prefix.size()) : m);
+      return invalid_argument(m.rfind(prefix, 0) == 0 ? prefix + key + "." + m.substr(prefix.size())
+                                                      : m);
     }
     *it = std::move(merged).value();
   }

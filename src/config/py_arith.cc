@@ -21,15 +21,17 @@ double as_double(const Config& v) {
 }
 
 Status unsupported(std::string_view op, const Config& a, const Config& b) {
-  return invalid_argument("unsupported operand types for " + std::string(op) + ": '" + py_type_name(a) +
-                          "' and '" + py_type_name(b) + "'");
+  return invalid_argument("unsupported operand types for " + std::string(op) + ": '" +
+                          py_type_name(a) + "' and '" + py_type_name(b) + "'");
 }
 Status int_overflow(std::string_view op) {
-  return invalid_argument("integer result of '" + std::string(op) + "' is out of range (64-bit signed)");
+  return invalid_argument("integer result of '" + std::string(op) +
+                          "' is out of range (64-bit signed)");
 }
 
 Result<Config> float_result(std::string_view op, double r) {
-  if (!std::isfinite(r)) return invalid_argument("float result of '" + std::string(op) + "' is out of range");
+  if (!std::isfinite(r))
+    return invalid_argument("float result of '" + std::string(op) + "' is out of range");
   return Config(r);
 }
 
@@ -66,7 +68,8 @@ Result<Config> int_op(std::string_view op, int64_t a, int64_t b) {
     } else {
       if (b >= 63) return int_overflow(op);
       const __int128 wide = static_cast<__int128>(a) * (static_cast<__int128>(1) << b);
-      if (wide > std::numeric_limits<int64_t>::max() || wide < std::numeric_limits<int64_t>::min()) {
+      if (wide > std::numeric_limits<int64_t>::max() ||
+          wide < std::numeric_limits<int64_t>::min()) {
         return int_overflow(op);
       }
       r = static_cast<int64_t>(wide);
@@ -98,11 +101,13 @@ Result<Config> float_op(std::string_view op, double a, double b) {
     double m = std::fmod(a, b);
     if (m != 0.0 && ((m < 0) != (b < 0))) m += b;
     if (op == "%") return float_result(op, m);
-    return float_result(op, std::floor((a - m) / b + 0.5));  // exact quotient, as Python computes it
+    return float_result(op,
+                        std::floor((a - m) / b + 0.5));  // exact quotient, as Python computes it
   }
   if (op == "**") {
     if (a == 0.0 && b < 0) return invalid_argument("0.0 cannot be raised to a negative power");
-    if (a < 0 && std::floor(b) != b) return invalid_argument("a negative number to a fractional power is complex");
+    if (a < 0 && std::floor(b) != b)
+      return invalid_argument("a negative number to a fractional power is complex");
     return float_result(op, std::pow(a, b));
   }
   return invalid_argument("unsupported operand type for " + std::string(op) + ": 'float'");
@@ -112,7 +117,8 @@ Result<Config> repeat(const Config& seq, int64_t n) {
   const size_t len = seq.is_string() ? seq.get_ref<const std::string&>().size() : seq.size();
   if (n <= 0 || len == 0) return seq.is_string() ? Config("") : Config::array();
   if (static_cast<uint64_t>(n) > kMaxRepeat || len * static_cast<size_t>(n) > kMaxRepeat) {
-    return invalid_argument("result of '*' is too large (more than " + std::to_string(kMaxRepeat) + " items)");
+    return invalid_argument("result of '*' is too large (more than " + std::to_string(kMaxRepeat) +
+                            " items)");
   }
   if (seq.is_string()) {
     std::string out;
@@ -130,15 +136,23 @@ Result<Config> repeat(const Config& seq, int64_t n) {
 
 std::string py_type_name(const Config& v) {
   switch (v.type()) {
-    case Config::value_t::null: return "NoneType";
-    case Config::value_t::boolean: return "bool";
+    case Config::value_t::null:
+      return "NoneType";
+    case Config::value_t::boolean:
+      return "bool";
     case Config::value_t::number_integer:
-    case Config::value_t::number_unsigned: return "int";
-    case Config::value_t::number_float: return "float";
-    case Config::value_t::string: return "str";
-    case Config::value_t::array: return "list";
-    case Config::value_t::object: return "dict";
-    default: return "value";
+    case Config::value_t::number_unsigned:
+      return "int";
+    case Config::value_t::number_float:
+      return "float";
+    case Config::value_t::string:
+      return "str";
+    case Config::value_t::array:
+      return "list";
+    case Config::value_t::object:
+      return "dict";
+    default:
+      return "value";
   }
 }
 
@@ -149,7 +163,8 @@ Result<Config> binary_op(std::string_view op, const Config& a, const Config& b) 
     return float_op(op, as_double(a), as_double(b));
   }
   if (op == "+" && a.is_string() && b.is_string()) {
-    if (a.get_ref<const std::string&>().size() + b.get_ref<const std::string&>().size() > 64 * kMaxRepeat) {
+    if (a.get_ref<const std::string&>().size() + b.get_ref<const std::string&>().size() >
+        64 * kMaxRepeat) {
       return invalid_argument("result of '+' is too large");
     }
     return Config(a.get<std::string>() + b.get<std::string>());
@@ -166,7 +181,8 @@ Result<Config> binary_op(std::string_view op, const Config& a, const Config& b) 
 
 Result<Config> unary_op(std::string_view op, const Config& a) {
   if (!is_num(a) || (op == "~" && !is_int_like(a))) {
-    return invalid_argument("bad operand type for unary " + std::string(op) + ": '" + py_type_name(a) + "'");
+    return invalid_argument("bad operand type for unary " + std::string(op) + ": '" +
+                            py_type_name(a) + "'");
   }
   if (a.is_number_float()) return Config(op == "-" ? -a.get<double>() : a.get<double>());
   const int64_t v = as_int(a);

@@ -18,7 +18,6 @@ struct ErrorCase {
 
 void PrintTo(const ErrorCase& c, std::ostream* os) { *os << "source: " << c.src; }
 
-
 class PyErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(PyErrorTest, ReportsFileLineColumn) {
@@ -27,7 +26,8 @@ TEST_P(PyErrorTest, ReportsFileLineColumn) {
   ASSERT_FALSE(r.ok()) << "parsed: " << r->dump();
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   const std::string& m = r.status().message();
-  const std::string where = "dir/t.py:" + std::to_string(c.line) + ":" + std::to_string(c.col) + ": ";
+  const std::string where =
+      "dir/t.py:" + std::to_string(c.line) + ":" + std::to_string(c.col) + ": ";
   EXPECT_EQ(m.rfind(where, 0), 0u) << m;
   EXPECT_NE(m.find(c.what), std::string::npos) << m;
 }
@@ -36,7 +36,8 @@ TEST_P(PyErrorTest, ReportsFileLineColumn) {
 INSTANTIATE_TEST_SUITE_P(
     Disallowed, PyErrorTest,
     ::testing::Values(
-        ErrorCase{"import os", 1, 1, "import is not allowed in a config: configs are data, not code"},
+        ErrorCase{"import os", 1, 1,
+                  "import is not allowed in a config: configs are data, not code"},
         ErrorCase{"from os import path", 1, 1, "import is not allowed"},
         ErrorCase{"x = 1\nimport os\n", 2, 1, "import is not allowed"},
         ErrorCase{"x = foo(1)", 1, 5, "a call to 'foo' is not allowed"},
@@ -92,7 +93,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"x = 'abc\ny = 1", 1, 5, "unterminated string literal"},
         ErrorCase{"a = 1\nx = '''abc\n\n", 2, 5, "unterminated triple-quoted string literal"},
         ErrorCase{"x = [1, 2", 1, 5, "'[' was never closed"},
-        ErrorCase{"x = dict(\n  a=[1,\n  2)\n", 3, 4, "closing ')' does not match opening '[' at line 2, column 5"},
+        ErrorCase{"x = dict(\n  a=[1,\n  2)\n", 3, 4,
+                  "closing ')' does not match opening '[' at line 2, column 5"},
         ErrorCase{"x = 1)", 1, 6, "unmatched ')'"},
         ErrorCase{"x =", 1, 4, "expected a value after 'x ='"},
         ErrorCase{"x = \ny = 2", 1, 5, "expected a value after 'x ='"},
@@ -107,7 +109,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"x = 1\n  y = 2", 2, 3, "unexpected indentation"},
         ErrorCase{"x = y", 1, 5, "name 'y' is not defined"},
         ErrorCase{"x = dict(a=1, a=2)", 1, 15, "keyword argument 'a' repeated"},
-        ErrorCase{"x = dict([1])", 1, 10, "dict() accepts a dict as its positional argument, got list"},
+        ErrorCase{"x = dict([1])", 1, 10,
+                  "dict() accepts a dict as its positional argument, got list"},
         ErrorCase{"x = dict(a=1, {})", 1, 15, "positional argument follows keyword argument"},
         ErrorCase{"x = {1.5: 'a'}", 1, 6, "a dict key must be a string or an integer, got float"},
         ErrorCase{"x = {(1, 2): 'a'}", 1, 6, "a dict key must be a string or an integer, got list"},
@@ -146,7 +149,13 @@ TEST(PyErrors, HugeExpansionThroughNamesIsRefused) {
   for (int i = 1; i < 40; ++i) {
     // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on a chain of string +.
     const std::string prev = std::to_string(i - 1);
-    src.append("a").append(std::to_string(i)).append(" = [a").append(prev).append(", a").append(prev).append("]\n");
+    src.append("a")
+        .append(std::to_string(i))
+        .append(" = [a")
+        .append(prev)
+        .append(", a")
+        .append(prev)
+        .append("]\n");
   }
   auto r = parse_config_text(src, "py", "bomb.py");
   ASSERT_FALSE(r.ok());

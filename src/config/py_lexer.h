@@ -24,7 +24,7 @@ enum class TokKind {
   kOp,       // text: the operator or bracket
   kNewline,  // end of a logical line (outside brackets)
   kEnd,
-  kError,    // text: the lexer's complete message; always the last token
+  kError,  // text: the lexer's complete message; always the last token
 };
 
 struct Token {

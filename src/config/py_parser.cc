@@ -18,16 +18,37 @@ constexpr size_t kMaxValues = size_t{1} << 20;
 // Python keywords and what to call them in an error.
 const std::map<std::string, std::string, std::less<>>& keyword_constructs() {
   static const std::map<std::string, std::string, std::less<>> kMap = {
-      {"import", "import"}, {"from", "import"}, {"def", "a function definition"},
-      {"class", "a class definition"}, {"if", "an 'if' statement"}, {"elif", "an 'if' statement"},
-      {"else", "an 'if' statement"}, {"for", "a loop"}, {"while", "a loop"},
-      {"with", "a 'with' statement"}, {"try", "a 'try' statement"}, {"except", "a 'try' statement"},
-      {"finally", "a 'try' statement"}, {"return", "'return'"}, {"del", "'del'"},
-      {"global", "'global'"}, {"nonlocal", "'nonlocal'"}, {"assert", "'assert'"},
-      {"raise", "'raise'"}, {"pass", "'pass'"}, {"break", "'break'"}, {"continue", "'continue'"},
-      {"yield", "'yield'"}, {"async", "'async'"}, {"await", "'await'"}, {"lambda", "a lambda"},
-      {"not", "a boolean operator ('not')"}, {"and", "a boolean operator ('and')"},
-      {"or", "a boolean operator ('or')"}, {"in", "a comparison ('in')"}, {"is", "a comparison ('is')"},
+      {"import", "import"},
+      {"from", "import"},
+      {"def", "a function definition"},
+      {"class", "a class definition"},
+      {"if", "an 'if' statement"},
+      {"elif", "an 'if' statement"},
+      {"else", "an 'if' statement"},
+      {"for", "a loop"},
+      {"while", "a loop"},
+      {"with", "a 'with' statement"},
+      {"try", "a 'try' statement"},
+      {"except", "a 'try' statement"},
+      {"finally", "a 'try' statement"},
+      {"return", "'return'"},
+      {"del", "'del'"},
+      {"global", "'global'"},
+      {"nonlocal", "'nonlocal'"},
+      {"assert", "'assert'"},
+      {"raise", "'raise'"},
+      {"pass", "'pass'"},
+      {"break", "'break'"},
+      {"continue", "'continue'"},
+      {"yield", "'yield'"},
+      {"async", "'async'"},
+      {"await", "'await'"},
+      {"lambda", "a lambda"},
+      {"not", "a boolean operator ('not')"},
+      {"and", "a boolean operator ('and')"},
+      {"or", "a boolean operator ('or')"},
+      {"in", "a comparison ('in')"},
+      {"is", "a comparison ('is')"},
   };
   return kMap;
 }
@@ -42,7 +63,8 @@ size_t count_values(const Config& v) {
 
 class Parser {
  public:
-  Parser(std::vector<Token> toks, const std::string& origin) : t_(std::move(toks)), origin_(origin) {}
+  Parser(std::vector<Token> toks, const std::string& origin)
+      : t_(std::move(toks)), origin_(origin) {}
 
   Result<Config> module() {
     Config out = Config::object();
@@ -86,12 +108,17 @@ class Parser {
   }
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case TokKind::kNewline: return "end of line";
-      case TokKind::kEnd: return "end of input";
-      case TokKind::kString: return "a string";
+      case TokKind::kNewline:
+        return "end of line";
+      case TokKind::kEnd:
+        return "end of input";
+      case TokKind::kString:
+        return "a string";
       case TokKind::kInt:
-      case TokKind::kFloat: return "number " + t.text;
-      default: return "'" + t.text + "'";
+      case TokKind::kFloat:
+        return "number " + t.text;
+      default:
+        return "'" + t.text + "'";
     }
   }
   Status unexpected(std::string_view where) const {
@@ -99,7 +126,8 @@ class Parser {
   }
   Status charge(size_t values, const Token& at) {
     budget_ += values;
-    if (budget_ > kMaxValues) return err(at, "config is too large (it expands to more than 1M values)");
+    if (budget_ > kMaxValues)
+      return err(at, "config is too large (it expands to more than 1M values)");
     return {};
   }
 
@@ -128,7 +156,8 @@ class Parser {
       if (op == "[") return disallowed(after, "a subscript");
       if (op == ":") return disallowed(after, "an annotated assignment");
       if (op == ",") return disallowed(after, "a tuple-unpacking assignment");
-      if (op.size() >= 2 && op.back() == '=' && op != "==" && op != "<=" && op != ">=" && op != "!=") {
+      if (op.size() >= 2 && op.back() == '=' && op != "==" && op != "<=" && op != ">=" &&
+          op != "!=") {
         return disallowed(after, "an augmented assignment ('" + op + "')");
       }
     }
@@ -145,7 +174,8 @@ class Parser {
     }
     NNPORT_ASSIGN_OR_RETURN(Config value, expr_list());
     if (is_op("=")) return disallowed(cur(), "a chained assignment");
-    if (!accept_newline_or_semicolon() && cur().kind != TokKind::kEnd) return unexpected("after the value");
+    if (!accept_newline_or_semicolon() && cur().kind != TokKind::kEnd)
+      return unexpected("after the value");
     if (first.text.rfind("__", 0) != 0) out[first.text] = value;
     const size_t size = count_values(value);
     names_[first.text] = Named{std::move(value), size};
@@ -159,7 +189,9 @@ class Parser {
     Config tuple = Config::array();
     tuple.push_back(std::move(first));
     while (accept_op(",")) {
-      if (cur().kind == TokKind::kNewline || cur().kind == TokKind::kEnd || is_op(";") || is_op("=")) break;
+      if (cur().kind == TokKind::kNewline || cur().kind == TokKind::kEnd || is_op(";") ||
+          is_op("="))
+        break;
       NNPORT_ASSIGN_OR_RETURN(Config item, expr());
       tuple.push_back(std::move(item));
     }
@@ -168,7 +200,8 @@ class Parser {
 
   // One expression; a following operator outside the subset is named.
   Result<Config> expr() {
-    if (++depth_ > kMaxDepth) return err(cur(), "expression nested too deeply (more than 200 levels)");
+    if (++depth_ > kMaxDepth)
+      return err(cur(), "expression nested too deeply (more than 200 levels)");
     auto r = shift();
     --depth_;
     if (!r.ok()) return r;
@@ -181,10 +214,17 @@ class Parser {
       }
     } else if (t.kind == TokKind::kOp) {
       static const std::map<std::string, std::string, std::less<>> kOps = {
-          {"<", "a comparison"}, {">", "a comparison"}, {"<=", "a comparison"}, {">=", "a comparison"},
-          {"==", "a comparison"}, {"!=", "a comparison"}, {"|", "a bitwise operator ('|')"},
-          {"&", "a bitwise operator ('&')"}, {"^", "a bitwise operator ('^')"},
-          {"@", "matrix multiplication ('@')"}, {":=", "an assignment expression"},
+          {"<", "a comparison"},
+          {">", "a comparison"},
+          {"<=", "a comparison"},
+          {">=", "a comparison"},
+          {"==", "a comparison"},
+          {"!=", "a comparison"},
+          {"|", "a bitwise operator ('|')"},
+          {"&", "a bitwise operator ('&')"},
+          {"^", "a bitwise operator ('^')"},
+          {"@", "matrix multiplication ('@')"},
+          {":=", "an assignment expression"},
       };
       if (auto it = kOps.find(t.text); it != kOps.end()) return disallowed(t, it->second);
     }
@@ -204,7 +244,8 @@ class Parser {
       auto r = binary_op(op_tok.text, lhs, rhs);
       if (!r.ok()) return err(op_tok, r.status().message());
       lhs = std::move(r).value();
-      if (lhs.is_structured() || lhs.is_string()) NNPORT_RETURN_IF_ERROR(charge(count_values(lhs), op_tok));
+      if (lhs.is_structured() || lhs.is_string())
+        NNPORT_RETURN_IF_ERROR(charge(count_values(lhs), op_tok));
     }
     return lhs;
   }
@@ -216,7 +257,8 @@ class Parser {
     if (is_op("-") || is_op("+") || is_op("~")) {
       const Token op_tok = cur();
       ++i_;
-      if (++depth_ > kMaxDepth) return err(op_tok, "expression nested too deeply (more than 200 levels)");
+      if (++depth_ > kMaxDepth)
+        return err(op_tok, "expression nested too deeply (more than 200 levels)");
       auto operand = factor();
       --depth_;
       if (!operand.ok()) return operand;
@@ -262,15 +304,22 @@ class Parser {
   Result<Config> atom() {
     const Token t = cur();
     switch (t.kind) {
-      case TokKind::kInt: ++i_; return Config(t.int_value);
-      case TokKind::kFloat: ++i_; return Config(t.float_value);
-      case TokKind::kBaseRef: ++i_; return Config(t.text);  // resolved after the bases load
+      case TokKind::kInt:
+        ++i_;
+        return Config(t.int_value);
+      case TokKind::kFloat:
+        ++i_;
+        return Config(t.float_value);
+      case TokKind::kBaseRef:
+        ++i_;
+        return Config(t.text);  // resolved after the bases load
       case TokKind::kString: {
         std::string s;
         while (cur().kind == TokKind::kString) s += t_[i_++].text;  // implicit concatenation
         return Config(std::move(s));
       }
-      case TokKind::kName: return name(t);
+      case TokKind::kName:
+        return name(t);
       case TokKind::kOp:
         if (t.text == "(") return paren();
         if (t.text == "[") return list();
@@ -278,7 +327,8 @@ class Parser {
         if (t.text == "*" || t.text == "**") return disallowed(t, "unpacking ('" + t.text + "')");
         if (t.text == "...") return disallowed(t, "Ellipsis");
         return err(t, "expected a value, got " + describe(t));
-      default: return err(t, "expected a value, got " + describe(t));
+      default:
+        return err(t, "expected a value, got " + describe(t));
     }
   }
 
@@ -294,13 +344,16 @@ class Parser {
     if (auto it = keyword_constructs().find(t.text); it != keyword_constructs().end()) {
       return disallowed(t, it->second);
     }
-    if (next().kind == TokKind::kOp && next().text == "(") return disallowed(t, "a call to '" + t.text + "'");
-    if (next().kind == TokKind::kOp && next().text == ".") return disallowed(next(), "attribute access");
+    if (next().kind == TokKind::kOp && next().text == "(")
+      return disallowed(t, "a call to '" + t.text + "'");
+    if (next().kind == TokKind::kOp && next().text == ".")
+      return disallowed(next(), "attribute access");
     if (next().kind == TokKind::kOp && next().text == "[") return disallowed(next(), "a subscript");
     auto it = names_.find(t.text);
     if (it == names_.end()) {
-      return err(t, "name '" + t.text + "' is not defined; a config may only refer to names assigned "
-                    "earlier in the same file");
+      return err(t, "name '" + t.text +
+                        "' is not defined; a config may only refer to names assigned "
+                        "earlier in the same file");
     }
     ++i_;
     NNPORT_RETURN_IF_ERROR(charge(it->second.size, t));
@@ -317,7 +370,8 @@ class Parser {
       if (t.kind == TokKind::kOp && (t.text == ")" || t.text == "]" || t.text == "}")) {
         if (level-- == 0) return {};
       }
-      if (level == 0 && t.kind == TokKind::kName && t.text == "for") return disallowed(t, "a comprehension");
+      if (level == 0 && t.kind == TokKind::kName && t.text == "for")
+        return disallowed(t, "a comprehension");
     }
     return {};
   }
@@ -398,7 +452,8 @@ class Parser {
       if (is_op("**") || is_op("*")) return disallowed(arg, "unpacking ('" + arg.text + "')");
       if (arg.kind == TokKind::kName && next().kind == TokKind::kOp && next().text == "=") {
         for (const auto& k : keywords)
-          if (k == arg.text) return err(arg, "keyword argument '" + arg.text + "' repeated in dict()");
+          if (k == arg.text)
+            return err(arg, "keyword argument '" + arg.text + "' repeated in dict()");
         keywords.push_back(arg.text);
         i_ += 2;
         NNPORT_ASSIGN_OR_RETURN(Config value, expr());
@@ -409,7 +464,8 @@ class Parser {
         if (seen_positional) return err(arg, "dict() takes at most one positional argument");
         NNPORT_ASSIGN_OR_RETURN(Config positional, expr());
         if (!positional.is_object()) {
-          return err(arg, "dict() accepts a dict as its positional argument, got " + py_type_name(positional));
+          return err(arg, "dict() accepts a dict as its positional argument, got " +
+                              py_type_name(positional));
         }
         out = std::move(positional);
         seen_positional = true;

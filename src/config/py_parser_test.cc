@@ -34,41 +34,49 @@ INSTANTIATE_TEST_SUITE_P(
     Literals, PyValueTest,
     ::testing::Values(
         // ints
-        ValueCase{"1", "1"}, ValueCase{"-1", "-1"}, ValueCase{"0x1F", "31"}, ValueCase{"0o17", "15"},
-        ValueCase{"0b101", "5"}, ValueCase{"1_000_000", "1000000"}, ValueCase{"00", "0"},
-        ValueCase{"9223372036854775807", "9223372036854775807"},
+        ValueCase{"1", "1"}, ValueCase{"-1", "-1"}, ValueCase{"0x1F", "31"},
+        ValueCase{"0o17", "15"}, ValueCase{"0b101", "5"}, ValueCase{"1_000_000", "1000000"},
+        ValueCase{"00", "0"}, ValueCase{"9223372036854775807", "9223372036854775807"},
         ValueCase{"-9223372036854775807 - 1", "-9223372036854775808"},
         // floats
-        ValueCase{"1e-7", "1e-07"}, ValueCase{".5", "0.5"}, ValueCase{"1.", "1.0"}, ValueCase{"1E3", "1000.0"},
-        ValueCase{"2.5e+2", "250.0"}, ValueCase{"1_0.2_5", "10.25"}, ValueCase{"-0.125", "-0.125"},
+        ValueCase{"1e-7", "1e-07"}, ValueCase{".5", "0.5"}, ValueCase{"1.", "1.0"},
+        ValueCase{"1E3", "1000.0"}, ValueCase{"2.5e+2", "250.0"}, ValueCase{"1_0.2_5", "10.25"},
+        ValueCase{"-0.125", "-0.125"},
         // arithmetic with Python's precedence and rounding
         ValueCase{"1 << 30", "1073741824"}, ValueCase{"2**10", "1024"}, ValueCase{"-2**2", "-4"},
         ValueCase{"(-2)**2", "4"}, ValueCase{"2 ** 3 ** 2", "512"}, ValueCase{"2 ** -1", "0.5"},
-        ValueCase{"7 // 2", "3"}, ValueCase{"-7 // 2", "-4"}, ValueCase{"-7 % 3", "2"}, ValueCase{"7 % -3", "-2"},
-        ValueCase{"7.5 // 2", "3.0"}, ValueCase{"-7.5 % 2", "0.5"}, ValueCase{"7 / 2", "3.5"},
-        ValueCase{"1 + 2 * 3", "7"}, ValueCase{"(1 + 2) * 3", "9"}, ValueCase{"10 - 2 - 3", "5"},
-        ValueCase{"1 << 2 + 1", "8"}, ValueCase{"256 >> 2", "64"}, ValueCase{"-1 >> 70", "-1"},
-        ValueCase{"1 + 0.5", "1.5"}, ValueCase{"True + 1", "2"}, ValueCase{"~0", "-1"}, ValueCase{"+3", "3"},
-        ValueCase{"--1", "1"}, ValueCase{"-(1 << 3)", "-8"}, ValueCase{"1024 * 1024 * 4", "4194304"},
+        ValueCase{"7 // 2", "3"}, ValueCase{"-7 // 2", "-4"}, ValueCase{"-7 % 3", "2"},
+        ValueCase{"7 % -3", "-2"}, ValueCase{"7.5 // 2", "3.0"}, ValueCase{"-7.5 % 2", "0.5"},
+        ValueCase{"7 / 2", "3.5"}, ValueCase{"1 + 2 * 3", "7"}, ValueCase{"(1 + 2) * 3", "9"},
+        ValueCase{"10 - 2 - 3", "5"}, ValueCase{"1 << 2 + 1", "8"}, ValueCase{"256 >> 2", "64"},
+        ValueCase{"-1 >> 70", "-1"}, ValueCase{"1 + 0.5", "1.5"}, ValueCase{"True + 1", "2"},
+        ValueCase{"~0", "-1"}, ValueCase{"+3", "3"}, ValueCase{"--1", "1"},
+        ValueCase{"-(1 << 3)", "-8"}, ValueCase{"1024 * 1024 * 4", "4194304"},
         // strings
-        ValueCase{"'a'", "\"a\""}, ValueCase{"\"b\"", "\"b\""}, ValueCase{"'a' \"b\" 'c'", "\"abc\""},
-        ValueCase{"'it\\'s'", "\"it's\""}, ValueCase{"\"tab\\there\"", "\"tab\\there\""},
-        ValueCase{"'\\x41\\u00e9\\U0001F600'", "\"A\\u00e9\\ud83d\\ude00\""}, ValueCase{"'\\101'", "\"A\""},
-        ValueCase{"r'\\d+\\''", "\"\\\\d+\\\\'\""}, ValueCase{"'keep \\q'", "\"keep \\\\q\""},
-        ValueCase{"'''multi\nline'''", "\"multi\\nline\""}, ValueCase{"\"\"\"q \"inner\" \"\"\"", "\"q \\\"inner\\\" \""},
-        ValueCase{"'a\\\nb'", "\"ab\""}, ValueCase{"'a' + 'b'", "\"ab\""}, ValueCase{"'ab' * 2", "\"abab\""},
-        ValueCase{"u'x'", "\"x\""}, ValueCase{"'h\\u00e9' 'llo'", "\"h\\u00e9llo\""}, ValueCase{"''", "\"\""},
+        ValueCase{"'a'", "\"a\""}, ValueCase{"\"b\"", "\"b\""},
+        ValueCase{"'a' \"b\" 'c'", "\"abc\""}, ValueCase{"'it\\'s'", "\"it's\""},
+        ValueCase{"\"tab\\there\"", "\"tab\\there\""},
+        ValueCase{"'\\x41\\u00e9\\U0001F600'", "\"A\\u00e9\\ud83d\\ude00\""},
+        ValueCase{"'\\101'", "\"A\""}, ValueCase{"r'\\d+\\''", "\"\\\\d+\\\\'\""},
+        ValueCase{"'keep \\q'", "\"keep \\\\q\""},
+        ValueCase{"'''multi\nline'''", "\"multi\\nline\""},
+        ValueCase{"\"\"\"q \"inner\" \"\"\"", "\"q \\\"inner\\\" \""},
+        ValueCase{"'a\\\nb'", "\"ab\""}, ValueCase{"'a' + 'b'", "\"ab\""},
+        ValueCase{"'ab' * 2", "\"abab\""}, ValueCase{"u'x'", "\"x\""},
+        ValueCase{"'h\\u00e9' 'llo'", "\"h\\u00e9llo\""}, ValueCase{"''", "\"\""},
         ValueCase{"'# not a comment'", "\"# not a comment\""},
         // constants
         ValueCase{"True", "true"}, ValueCase{"False", "false"}, ValueCase{"None", "null"},
         // lists and tuples (tuples become lists)
-        ValueCase{"[]", "[]"}, ValueCase{"[1, 2,]", "[1,2]"}, ValueCase{"[[1], [2, [3]]]", "[[1],[2,[3]]]"},
-        ValueCase{"[\n  1,  # one\n  2\n]", "[1,2]"}, ValueCase{"(1,)", "[1]"}, ValueCase{"(1, 2)", "[1,2]"},
-        ValueCase{"()", "[]"}, ValueCase{"(1)", "1"}, ValueCase{"1, 2", "[1,2]"}, ValueCase{"1,", "[1]"},
-        ValueCase{"((1, 2), 3)", "[[1,2],3]"}, ValueCase{"[1] + [2]", "[1,2]"}, ValueCase{"[0] * 3", "[0,0,0]"},
-        ValueCase{"2 * (1,)", "[1,1]"},
+        ValueCase{"[]", "[]"}, ValueCase{"[1, 2,]", "[1,2]"},
+        ValueCase{"[[1], [2, [3]]]", "[[1],[2,[3]]]"}, ValueCase{"[\n  1,  # one\n  2\n]", "[1,2]"},
+        ValueCase{"(1,)", "[1]"}, ValueCase{"(1, 2)", "[1,2]"}, ValueCase{"()", "[]"},
+        ValueCase{"(1)", "1"}, ValueCase{"1, 2", "[1,2]"}, ValueCase{"1,", "[1]"},
+        ValueCase{"((1, 2), 3)", "[[1,2],3]"}, ValueCase{"[1] + [2]", "[1,2]"},
+        ValueCase{"[0] * 3", "[0,0,0]"}, ValueCase{"2 * (1,)", "[1,1]"},
         // dicts
-        ValueCase{"dict()", "{}"}, ValueCase{"{}", "{}"}, ValueCase{"dict(a=1, b='x')", "{\"a\":1,\"b\":\"x\"}"},
+        ValueCase{"dict()", "{}"}, ValueCase{"{}", "{}"},
+        ValueCase{"dict(a=1, b='x')", "{\"a\":1,\"b\":\"x\"}"},
         ValueCase{"dict(z=1, a=2)", "{\"z\":1,\"a\":2}"}, ValueCase{"dict({'a': 1})", "{\"a\":1}"},
         ValueCase{"dict({'a': 1, 'b': 1}, b=2,)", "{\"a\":1,\"b\":2}"},
         ValueCase{"{'a': 1, 'b': [1, 2],}", "{\"a\":1,\"b\":[1,2]}"},
@@ -78,7 +86,8 @@ INSTANTIATE_TEST_SUITE_P(
         ValueCase{"dict(input=dict(min_shape=[1, 3, 224, 224], opt_shape=[4, 3, 224, 224]))",
                   "{\"input\":{\"min_shape\":[1,3,224,224],\"opt_shape\":[4,3,224,224]}}"},
         ValueCase{"{'input': {0: 'batch', 2: 'height', 3: 'width'}, 'output': {0: 'batch'}}",
-                  "{\"input\":{\"0\":\"batch\",\"2\":\"height\",\"3\":\"width\"},\"output\":{\"0\":\"batch\"}}"},
+                  "{\"input\":{\"0\":\"batch\",\"2\":\"height\",\"3\":\"width\"},\"output\":{\"0\":"
+                  "\"batch\"}}"},
         // mmengine's base reference, kept for the loader to resolve
         ValueCase{"{{_base_.onnx_config.input_shape}}", "\"{{_base_.onnx_config.input_shape}}\""},
         ValueCase{"[{{ _base_.a }}]", "[\"{{_base_.a}}\"]"}));
@@ -113,7 +122,8 @@ INSTANTIATE_TEST_SUITE_P(
         ModuleCase{"__w = 8\nx = __w\n", "{\"x\":8}"},
         // a docstring is ignored
         ModuleCase{"\"\"\"Deploy config.\n\nMore.\"\"\"\nx = 1\n", "{\"x\":1}"},
-        ModuleCase{"_base_ = ['./a.py', '../b.py']\nx = 1", "{\"_base_\":[\"./a.py\",\"../b.py\"],\"x\":1}"},
+        ModuleCase{"_base_ = ['./a.py', '../b.py']\nx = 1",
+                   "{\"_base_\":[\"./a.py\",\"../b.py\"],\"x\":1}"},
         ModuleCase{"x = 1  # trailing comment without newline", "{\"x\":1}"}));
 
 TEST(PyParser, FloatAndIntTypesAreKept) {

@@ -12,8 +12,9 @@ Status syntax_error(const std::string& origin, int line, int col, std::string_vi
 }
 
 Status not_allowed(const std::string& origin, int line, int col, std::string_view construct) {
-  return syntax_error(origin, line, col,
-                      std::string(construct) + " is not allowed in a config: configs are data, not code");
+  return syntax_error(
+      origin, line, col,
+      std::string(construct) + " is not allowed in a config: configs are data, not code");
 }
 
 void append_utf8(std::string& out, uint32_t cp) {
@@ -34,18 +35,30 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
-
 bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t n = 0;
     uint32_t cp = 0, min = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+      min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+      min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+      min = 0x10000;
+    } else
+      return false;
     for (size_t k = 1; k <= n; ++k) {
       if (i + k >= s.size()) return false;
       const auto cc = static_cast<unsigned char>(s[i + k]);

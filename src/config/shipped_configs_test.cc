@@ -25,7 +25,8 @@ TEST(ShippedConfigs, EveryConfigLoads) {
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(configs_dir())) {
     const std::string ext = e.path().extension().string();
-    if (e.is_regular_file() && (ext == ".py" || ext == ".json" || ext == ".yaml" || ext == ".yml")) {
+    if (e.is_regular_file() &&
+        (ext == ".py" || ext == ".json" || ext == ".yaml" || ext == ".yml")) {
       files.push_back(e.path().string());
     }
   }
@@ -47,7 +48,7 @@ TEST(ShippedConfigs, OnnxBaseMatchesMmdeploy) {
   EXPECT_EQ(c.dump(), Config::parse(R"({"onnx_config": {"type": "onnx", "export_params": true,
       "keep_initializers_as_inputs": false, "opset_version": 11, "save_file": "end2end.onnx",
       "input_names": ["input"], "output_names": ["output"], "input_shape": null, "optimize": true}})")
-                         .dump());
+                          .dump());
 }
 
 TEST(ShippedConfigs, ClassificationOnnxRuntime) {
@@ -62,9 +63,11 @@ TEST(ShippedConfigs, ClassificationOnnxRuntime) {
   const Config dy = load_ok("classification/classification_onnxruntime_dynamic.py");
   EXPECT_EQ(get_backend_name(dy).value(), "onnxruntime");
   EXPECT_TRUE(is_dynamic_shape(dy));
-  EXPECT_EQ(get_onnx_config(dy)["dynamic_axes"].dump(), R"({"input":{"0":"batch"},"output":{"0":"batch"}})");
+  EXPECT_EQ(get_onnx_config(dy)["dynamic_axes"].dump(),
+            R"({"input":{"0":"batch"},"output":{"0":"batch"}})");
   EXPECT_EQ(get_onnx_config(dy)["save_file"], "end2end.onnx");
-  EXPECT_EQ(get_dynamic_axes(dy).value().dump(), R"({"input":{"0":"batch"},"output":{"0":"batch"}})");
+  EXPECT_EQ(get_dynamic_axes(dy).value().dump(),
+            R"({"input":{"0":"batch"},"output":{"0":"batch"}})");
 }
 
 TEST(ShippedConfigs, GenericWorksForAnyModel) {
@@ -85,14 +88,16 @@ TEST(ShippedConfigs, GenericWorksForAnyModel) {
 TEST(Accessors, MissingPiecesAreEmptyOrErrors) {
   const Config empty = Config::object();
   EXPECT_FALSE(get_backend_name(empty).ok());
-  EXPECT_NE(get_backend_name(empty).status().message().find("no backend_config"), std::string::npos);
+  EXPECT_NE(get_backend_name(empty).status().message().find("no backend_config"),
+            std::string::npos);
   EXPECT_FALSE(get_backend_name(Config::parse(R"({"backend_config": {"type": 3}})")).ok());
   EXPECT_EQ(get_task(empty), "");
   EXPECT_TRUE(get_onnx_config(empty).empty());
   EXPECT_TRUE(get_model_inputs(empty).is_array());
   EXPECT_FALSE(is_dynamic_shape(empty));
   EXPECT_TRUE(is_dynamic_shape(Config::parse(R"({"backend_config": {"type": "torchscript"}})")));
-  const Config ir = Config::parse(R"({"ir_config": {"dynamic_axes": {"a": {"0": "b"}}}, "onnx_config": {}})");
+  const Config ir =
+      Config::parse(R"({"ir_config": {"dynamic_axes": {"a": {"0": "b"}}}, "onnx_config": {}})");
   EXPECT_EQ(get_dynamic_axes(ir).value().dump(), R"({"a":{"0":"b"}})");
   EXPECT_FALSE(get_dynamic_axes(Config::parse(R"({"onnx_config": {"dynamic_axes": 3}})")).ok());
 }

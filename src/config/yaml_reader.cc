@@ -19,7 +19,8 @@ constexpr int kMaxDepth = 200;
 constexpr size_t kMaxNodes = size_t{1} << 22;  // aliases can expand a small file enormously
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class YamlConverter {
@@ -28,11 +29,14 @@ class YamlConverter {
 
   Result<Config> convert(const YAML::Node& n, int depth) {
     if (depth > kMaxDepth) return at(n, "nested too deeply (more than 200 levels)");
-    if (++nodes_ > kMaxNodes) return at(n, "document is too large (aliases expand to more than 4M values)");
+    if (++nodes_ > kMaxNodes)
+      return at(n, "document is too large (aliases expand to more than 4M values)");
     switch (n.Type()) {
       case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: return Config(nullptr);
-      case YAML::NodeType::Scalar: return scalar(n);
+      case YAML::NodeType::Null:
+        return Config(nullptr);
+      case YAML::NodeType::Scalar:
+        return scalar(n);
       case YAML::NodeType::Sequence: {
         Config out = Config::array();
         for (const auto& item : n) {
@@ -67,8 +71,8 @@ class YamlConverter {
     const std::string& tag = n.Tag();
     if (!is_valid_utf8(s)) return at(n, "scalar is not valid UTF-8");
     if (tag == "!" || ends_with(tag, ":str")) return Config(s);
-    if (tag != "?" && !ends_with(tag, ":null") && !ends_with(tag, ":bool") && !ends_with(tag, ":int") &&
-        !ends_with(tag, ":float")) {
+    if (tag != "?" && !ends_with(tag, ":null") && !ends_with(tag, ":bool") &&
+        !ends_with(tag, ":int") && !ends_with(tag, ":float")) {
       return at(n, "unsupported YAML tag '" + tag + "'");
     }
     static const std::regex kInt("[-+]?[0-9]+");
@@ -79,13 +83,17 @@ class YamlConverter {
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Config(nullptr);
     if (s == "true" || s == "True" || s == "TRUE") return Config(true);
     if (s == "false" || s == "False" || s == "FALSE") return Config(false);
-    const bool dec = std::regex_match(s, kInt), oct = std::regex_match(s, kOct), hex = std::regex_match(s, kHex);
+    const bool dec = std::regex_match(s, kInt), oct = std::regex_match(s, kOct),
+               hex = std::regex_match(s, kHex);
     if (dec || oct || hex) {
       std::string_view body = s;
       if (!body.empty() && body[0] == '+') body.remove_prefix(1);
       if (!dec) body.remove_prefix(2);
       int64_t v = 0;
-      auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), v, dec ? 10 : oct ? 8 : 16);
+      auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), v,
+                                       dec   ? 10
+                                       : oct ? 8
+                                             : 16);
       if (ec != std::errc() || ptr != body.data() + body.size()) {
         return at(n, "integer " + s + " is out of range (64-bit signed)");
       }
@@ -96,7 +104,8 @@ class YamlConverter {
       if (!std::isfinite(v)) return at(n, "float " + s + " is out of range");
       return Config(v);
     }
-    if (std::regex_match(s, kSpecial)) return at(n, "infinity and NaN cannot be represented in a config");
+    if (std::regex_match(s, kSpecial))
+      return at(n, "infinity and NaN cannot be represented in a config");
     if (tag != "?") return at(n, "'" + s + "' does not match its tag '" + tag + "'");
     return Config(s);
   }
@@ -120,7 +129,8 @@ Result<Config> parse_yaml_text(std::string_view text, const std::string& origin)
   }
   if (!root.IsDefined() || root.IsNull()) return Config::object();
   if (!root.IsMap()) {
-    return invalid_argument(origin + ": the top level of a config must be a mapping of config keys");
+    return invalid_argument(origin +
+                            ": the top level of a config must be a mapping of config keys");
   }
   try {
     return YamlConverter(origin).convert(root, 0);

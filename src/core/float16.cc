@@ -42,8 +42,8 @@ uint16_t float_to_half(float f) {
     return static_cast<uint16_t>(sign | 0x7e00u | ((x >> 13) & 0x3ffu));
   }
   if (x >= 0x477ff000u) return sign | 0x7c00u;  // >= 65520 rounds to inf
-  if (x < 0x38800000u) {                       // below 2^-14: half subnormal or zero
-    if (x < 0x33000000u) return sign;          // < 2^-25 rounds to zero
+  if (x < 0x38800000u) {                        // below 2^-14: half subnormal or zero
+    if (x < 0x33000000u) return sign;           // < 2^-25 rounds to zero
     uint32_t e = x >> 23;
     uint32_t m = (x & 0x7fffffu) | 0x800000u;
     uint32_t shift = 126 - e;  // 14..24

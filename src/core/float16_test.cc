@@ -25,12 +25,12 @@ TEST(Float16, HalfToFloatExactValues) {
       {0xc000, -2.0f},
       {0x3e00, 1.5f},
       {0x3555, 0.333251953125f},
-      {0x7bff, 65504.0f},                   // largest finite
-      {0x0400, 6.103515625e-05f},           // smallest normal, 2^-14
-      {0x03ff, 6.097555160522461e-05f},     // largest subnormal, 1023 * 2^-24
-      {0x0001, 5.9604644775390625e-08f},    // smallest subnormal, 2^-24
+      {0x7bff, 65504.0f},                 // largest finite
+      {0x0400, 6.103515625e-05f},         // smallest normal, 2^-14
+      {0x03ff, 6.097555160522461e-05f},   // largest subnormal, 1023 * 2^-24
+      {0x0001, 5.9604644775390625e-08f},  // smallest subnormal, 2^-24
       {0x8001, -5.9604644775390625e-08f},
-      {0x0200, 3.0517578125e-05f},          // 2^-15, a subnormal
+      {0x0200, 3.0517578125e-05f},  // 2^-15, a subnormal
   };
   for (const auto& c : cases) {
     EXPECT_EQ(half_to_float(c.h), c.f) << std::hex << c.h;

@@ -17,9 +17,7 @@ std::string_view level_name(int level) {
   return "debug";
 }
 
-void host_log(int level, const char* message) {
-  log(level, message != nullptr ? message : "");
-}
+void host_log(int level, const char* message) { log(level, message != nullptr ? message : ""); }
 
 }  // namespace
 

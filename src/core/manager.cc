@@ -27,7 +27,7 @@ BackendManager::BackendManager(const nnport_backend* backend, std::string plugin
     : backend_(backend),
       name_(backend != nullptr && backend->name != nullptr ? backend->name : ""),
       description_(backend != nullptr && backend->description != nullptr ? backend->description
-                                                                          : ""),
+                                                                         : ""),
       plugin_path_(std::move(plugin_path)),
       library_(std::move(library)) {}
 
@@ -40,8 +40,8 @@ bool BackendManager::is_available(bool with_custom_ops, std::string* why) const 
   core::StringSink reason;
   int ok = backend_->is_available(with_custom_ops ? 1 : 0, reason.get());
   if (ok == 0 && why != nullptr) {
-    *why = reason.text.empty() ? name_ + " is not available (the plugin gave no reason)"
-                               : reason.text;
+    *why =
+        reason.text.empty() ? name_ + " is not available (the plugin gave no reason)" : reason.text;
   }
   return ok != 0;
 }
@@ -75,8 +75,7 @@ std::vector<std::string> BackendManager::check_env() const {
     if (rc == NNPORT_OK) {
       lines.insert(lines.end(), extra.items.begin(), extra.items.end());
     } else {
-      core::log(NNPORT_LOG_WARNING,
-                plugin_error(name_, "check_env_extra", rc, err.text).message());
+      core::log(NNPORT_LOG_WARNING, plugin_error(name_, "check_env_extra", rc, err.text).message());
     }
   }
   return lines;
@@ -96,8 +95,8 @@ Result<std::vector<std::string>> BackendManager::to_backend(
   core::ListSink out;
   core::StringSink err;
   int rc = backend_->to_backend(files.data(), ir_files.size(), work_dir.c_str(),
-                                deploy_cfg_json.empty() ? "{}" : deploy_cfg_json.c_str(),
-                                log_level, device.c_str(), out.get(), err.get());
+                                deploy_cfg_json.empty() ? "{}" : deploy_cfg_json.c_str(), log_level,
+                                device.c_str(), out.get(), err.get());
   if (rc != NNPORT_OK) return plugin_error(name_, "convert", rc, err.text);
   if (out.items.empty()) return internal_error(ctx + ": the plugin returned no backend files");
   return std::move(out.items);

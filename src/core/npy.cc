@@ -168,7 +168,8 @@ Result<DType> descr_to_dtype(const std::string& descr, const std::string& path) 
     std::string rest = descr.substr(1);
     if (order == '>' && rest[1] != '1') {
       return invalid_argument("cannot read '" + path + "': big-endian data ('" + descr +
-                              "') is not supported: convert it with a.astype(a.dtype.newbyteorder('<')) and save again");
+                              "') is not supported: convert it with "
+                              "a.astype(a.dtype.newbyteorder('<')) and save again");
     }
     // One-byte types have no byte order; NumPy writes '|' but '<', '>' and
     // '=' mean the same. '=' is native, which is little-endian here.
@@ -201,15 +202,14 @@ uint32_t read_le(const unsigned char* p, size_t n) {
 Result<Tensor> read_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return not_found("cannot read '" + path + "': " + std::strerror(errno) +
-                     ": check the path");
+    return not_found("cannot read '" + path + "': " + std::strerror(errno) + ": check the path");
   }
   in.seekg(0, std::ios::end);
   const auto file_size = static_cast<uint64_t>(in.tellg());
   in.seekg(0);
   auto not_npy = [&](const std::string& why) {
-    return invalid_argument("cannot read '" + path + "': not a .npy file (" + why + "): " +
-                            std::string(kFix));
+    return invalid_argument("cannot read '" + path + "': not a .npy file (" + why +
+                            "): " + std::string(kFix));
   };
   unsigned char pre[12];
   size_t pre_size = file_size < sizeof pre ? file_size : sizeof pre;
@@ -231,8 +231,8 @@ Result<Tensor> read_npy(const std::string& path) {
   if (prefix + header_len > file_size) {
     return invalid_argument("cannot read '" + path + "': truncated .npy header (header says " +
                             std::to_string(header_len) + " bytes, the file has " +
-                            std::to_string(file_size - prefix) + " after the prefix): " +
-                            std::string(kFix));
+                            std::to_string(file_size - prefix) +
+                            " after the prefix): " + std::string(kFix));
   }
   std::string header(header_len, '\0');
   in.seekg(static_cast<std::streamoff>(prefix));
@@ -254,9 +254,9 @@ Result<Tensor> read_npy(const std::string& path) {
   if (have != data_bytes) {
     return invalid_argument(
         "cannot read '" + path + "': " + (have < data_bytes ? "truncated data" : "extra data") +
-        ": a " + std::string(dtype_name(dtype)) + " array of shape " +
-        shape_to_string(h.shape) + " needs " + std::to_string(data_bytes) +
-        " bytes, the file holds " + std::to_string(have) + ": " + std::string(kFix));
+        ": a " + std::string(dtype_name(dtype)) + " array of shape " + shape_to_string(h.shape) +
+        " needs " + std::to_string(data_bytes) + " bytes, the file holds " + std::to_string(have) +
+        ": " + std::string(kFix));
   }
   Tensor t = Tensor::empty(dtype, h.shape);
   if (data_bytes > 0) {
@@ -268,9 +268,8 @@ Result<Tensor> read_npy(const std::string& path) {
     auto* b = t.data_as<uint8_t>();
     for (int64_t i = 0; i < numel; ++i) {
       if (b[i] > 1) {
-        return invalid_argument("cannot read '" + path + "': bool element " +
-                                std::to_string(i) + " is " + std::to_string(b[i]) +
-                                ", not 0 or 1");
+        return invalid_argument("cannot read '" + path + "': bool element " + std::to_string(i) +
+                                " is " + std::to_string(b[i]) + ", not 0 or 1");
       }
     }
   }
@@ -312,12 +311,13 @@ Status write_npy(const std::string& path, const Tensor& tensor) {
   std::string head(kMagic, kMagicSize);
   head += static_cast<char>(major);
   head += '\0';
-  for (size_t i = 0; i < (major == 1 ? 2u : 4u); ++i) head += static_cast<char>((hlen >> (8 * i)) & 0xff);
+  for (size_t i = 0; i < (major == 1 ? 2u : 4u); ++i)
+    head += static_cast<char>((hlen >> (8 * i)) & 0xff);
   head += dict;
 
   static std::atomic<unsigned> counter{0};
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(counter.fetch_add(1));
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) {
     return io_error("cannot write '" + path + "': " + std::strerror(errno) +
@@ -340,8 +340,8 @@ Status write_npy(const std::string& path, const Tensor& tensor) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     saved = errno;
     std::remove(tmp.c_str());
-    return io_error("cannot write '" + path + "': rename from '" + tmp + "' failed: " +
-                    std::strerror(saved));
+    return io_error("cannot write '" + path + "': rename from '" + tmp +
+                    "' failed: " + std::strerror(saved));
   }
   return {};
 }

@@ -88,9 +88,7 @@ TEST_F(NpyTest, WriteFailsCleanlyIntoAMissingFolder) {
   EXPECT_EQ(u.code(), Code::kInvalidArgument);
 }
 
-bool have_numpy() {
-  return std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") == 0;
-}
+bool have_numpy() { return std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") == 0; }
 
 // Files written by NumPy itself, in all three format versions.
 TEST_F(NpyTest, ReadsFilesWrittenByNumPy) {
@@ -254,7 +252,8 @@ TEST_F(NpyTest, MalformedFilesAreClearErrors) {
       {"not_a_dict", npy_bytes("descr: <f4", two), "does not start with '{'"},
       {"unclosed", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", two),
        "expected"},
-      {"unknown_key", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", two),
+      {"unknown_key",
+       npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", two),
        "unknown key 'x'"},
       {"missing_key", npy_bytes("{'descr': '<f4', 'shape': (2,), }", two), "must have the keys"},
       {"bad_shape", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", two),
@@ -263,21 +262,25 @@ TEST_F(NpyTest, MalformedFilesAreClearErrors) {
        "'shape'"},
       {"bad_order", npy_bytes("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", two),
        "'fortran_order'"},
-      {"structured", npy_bytes("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", two),
+      {"structured",
+       npy_bytes("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", two),
        "structured"},
       {"trailing", npy_bytes(ok_dict + " junk", two), "after the closing"},
       {"fortran", npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", two),
        "Fortran"},
-      {"big_endian", npy_bytes("{'descr': '>i8', 'fortran_order': False, 'shape': (1,), }",
-                               std::string(8, '\0')),
+      {"big_endian",
+       npy_bytes("{'descr': '>i8', 'fortran_order': False, 'shape': (1,), }", std::string(8, '\0')),
        "big-endian"},
       {"unsupported", npy_bytes("{'descr': '<u2', 'fortran_order': False, 'shape': (1,), }", "ab"),
        "'<u2' is not supported"},
       {"truncated", npy_bytes(ok_dict, floats({1})), "truncated data"},
       {"extra", npy_bytes(ok_dict, floats({1, 2, 3})), "extra data"},
-      {"huge", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", ""),
+      {"huge",
+       npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }",
+                 ""),
        "too large"},
-      {"bool_not_01", npy_bytes("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", "\x01\x02"),
+      {"bool_not_01",
+       npy_bytes("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", "\x01\x02"),
        "not 0 or 1"},
   };
   for (const Case& c : cases) {

@@ -57,13 +57,14 @@ Status validate_backend(const nnport_backend* b, const std::string& path) {
   if (b->struct_size < kMinSize) {
     return unavailable(who + " declares struct_size " + std::to_string(b->struct_size) +
                        ", but nnport plugin ABI " + std::to_string(NNPORT_PLUGIN_ABI_VERSION) +
-                       " needs at least " + std::to_string(kMinSize) + " bytes: " +
-                       std::string(kRebuild));
+                       " needs at least " + std::to_string(kMinSize) +
+                       " bytes: " + std::string(kRebuild));
   }
   if (b->name == nullptr || !is_valid_backend_name(b->name)) {
-    return unavailable(who + " has no valid backend name (" +
-                       (b->name == nullptr ? std::string("NULL") : "'" + std::string(b->name) + "'") +
-                       "): use letters, digits, '_' or '-'");
+    return unavailable(
+        who + " has no valid backend name (" +
+        (b->name == nullptr ? std::string("NULL") : "'" + std::string(b->name) + "'") +
+        "): use letters, digits, '_' or '-'");
   }
   std::string missing;
   if (b->is_available == nullptr) missing += " is_available";
@@ -119,7 +120,8 @@ Result<std::shared_ptr<PluginLibrary>> open_plugin(const std::string& path) {
   void* sym = dlsym(handle, NNPORT_PLUGIN_ENTRY_NAME);
   if (sym == nullptr) {
     close();
-    return unavailable("plugin '" + path + "' has no entry point '" NNPORT_PLUGIN_ENTRY_NAME
+    return unavailable("plugin '" + path +
+                       "' has no entry point '" NNPORT_PLUGIN_ENTRY_NAME
                        "': export it with NNPORT_DEFINE_PLUGIN (nnport/plugin_cpp.h) or define "
                        "NNPORT_PLUGIN_ENTRY with NNPORT_PLUGIN_EXPORT (nnport/plugin.h)");
   }

@@ -79,10 +79,10 @@ struct Registry::Impl {
     }
     const nnport_backend* backend = (*lib)->backend();
     if (const BackendManager* other = by_name(backend->name)) {
-      return fail(path, invalid_argument("plugin '" + path + "': duplicate backend name '" +
-                                         backend->name + "', already loaded from '" +
-                                         other->plugin_path() +
-                                         "': the first one wins; remove one of them"));
+      return fail(
+          path, invalid_argument("plugin '" + path + "': duplicate backend name '" + backend->name +
+                                 "', already loaded from '" + other->plugin_path() +
+                                 "': the first one wins; remove one of them"));
     }
     managers.push_back(std::make_unique<BackendManager>(backend, path, *lib));
     const BackendManager* m = managers.back().get();
@@ -184,26 +184,26 @@ Result<const BackendManager*> Registry::find(std::string_view name) {
       if (!fs::exists(path, ec)) continue;
       auto m = impl_->load(path);
       if (const BackendManager* found = impl_->by_name(name)) return found;
-      reasons.push_back(m.ok() ? "'" + path + "' registers backend '" + (*m)->name() +
-                                     "', not '" + n + "'"
+      reasons.push_back(m.ok() ? "'" + path + "' registers backend '" + (*m)->name() + "', not '" +
+                                     n + "'"
                                : m.status().message());
     }
   }
   const std::string dirs = impl_->dirs.empty() ? "(no plugin folders)" : join(impl_->dirs, ", ");
   if (!reasons.empty()) {
-    return unavailable("backend '" + n + "' is installed but cannot be used: " +
-                       join(reasons, "; "));
+    return unavailable("backend '" + n +
+                       "' is installed but cannot be used: " + join(reasons, "; "));
   }
   if (!file.empty() && impl_->is_known(name)) {
     return unavailable("backend '" + n + "' is not installed: no " + file + " in " + dirs +
                        "; build or install its plugin, add its folder to NNPORT_PLUGIN_PATH, "
                        "or pass the file with --plugin");
   }
-  return invalid_argument("unknown backend '" + n + "'; known backends: " +
-                          join(impl_->known(), ", ") +
+  return invalid_argument("unknown backend '" + n +
+                          "'; known backends: " + join(impl_->known(), ", ") +
                           (file.empty() ? std::string()
-                                        : "; a third-party backend is found as " + file +
-                                              " in " + dirs + " or NNPORT_PLUGIN_PATH"));
+                                        : "; a third-party backend is found as " + file + " in " +
+                                              dirs + " or NNPORT_PLUGIN_PATH"));
 }
 
 std::vector<const BackendManager*> Registry::list() {

@@ -13,8 +13,8 @@
 namespace nnport {
 namespace {
 
-using testing_util::test_plugin;
 using testing_util::TempDir;
+using testing_util::test_plugin;
 
 TEST(Registry, LoadsAWorkingPluginByPath) {
   Registry r(false);
@@ -32,8 +32,8 @@ TEST(Registry, LoadsAWorkingPluginByPath) {
   auto v = echo->version();
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, "1.2.3");
-  EXPECT_EQ(echo->check_env(), (std::vector<std::string>{"testecho:\t1.2.3",
-                                                         "testecho custom ops:\tNotAvailable"}));
+  EXPECT_EQ(echo->check_env(),
+            (std::vector<std::string>{"testecho:\t1.2.3", "testecho custom ops:\tNotAvailable"}));
   // Loading the same file again gives the same manager, not a duplicate.
   auto again = r.load_plugin(test_plugin("testecho"));
   ASSERT_TRUE(again.ok());
@@ -59,7 +59,8 @@ TEST(Registry, RefusesBrokenPluginsNamingFileAndReason) {
     std::vector<std::string> says;
   };
   const Case cases[] = {
-      {"testabi", Code::kUnavailable,
+      {"testabi",
+       Code::kUnavailable,
        {"was built for nnport plugin ABI 999; this nnport speaks ABI 1",
         "rebuild the plugin against this nnport"}},
       {"testnoentry", Code::kUnavailable, {"has no entry point 'nnport_backend_entry'"}},
@@ -157,8 +158,9 @@ TEST(Registry, UnknownAndNotInstalledNames) {
   auto trt = r.find("tensorrt");
   ASSERT_FALSE(trt.ok());
   EXPECT_EQ(trt.status().code(), Code::kUnavailable);
-  EXPECT_HAS(trt.status().message(), "backend 'tensorrt' is not installed: no "
-                                     "libnnport_backend_tensorrt.so in ");
+  EXPECT_HAS(trt.status().message(),
+             "backend 'tensorrt' is not installed: no "
+             "libnnport_backend_tensorrt.so in ");
   EXPECT_HAS(trt.status().message(), std::filesystem::canonical(NNPORT_TEST_PLUGIN_DIR).string());
   EXPECT_HAS(trt.status().message(), "NNPORT_PLUGIN_PATH");
 }
@@ -171,7 +173,8 @@ TEST(Registry, ListLoadsEverythingAndRecordsFailures) {
   for (const auto* m : all) names.push_back(m->name());
   // Known-name order: built-ins first (none here), then names in load order
   // (files sorted: testalias, testbadcheck, testecho, testoff).
-  EXPECT_EQ(names, (std::vector<std::string>{"testrenamed", "testbadcheck", "testecho", "testoff"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"testrenamed", "testbadcheck", "testecho", "testoff"}));
   std::vector<std::string> failed;
   for (const auto& f : r.failures()) failed.push_back(f.name);
   EXPECT_EQ(failed, (std::vector<std::string>{"testabi", "testecho_dup", "testgarbage",
@@ -211,8 +214,9 @@ TEST(Registry, DefaultFolderThenPluginPath) {
   ASSERT_EQ(dirs.size(), 3u);
   // libnnport lives in <build>/lib, so its plugin folder is <build>/lib/nnport/plugins.
   EXPECT_EQ(dirs[0], Registry::default_plugin_dir());
-  EXPECT_EQ(std::filesystem::path(dirs[0]),
-            std::filesystem::weakly_canonical(std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins"));
+  EXPECT_EQ(
+      std::filesystem::path(dirs[0]),
+      std::filesystem::weakly_canonical(std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins"));
   EXPECT_EQ(dirs[1], std::filesystem::canonical(other.str()).string());
   EXPECT_EQ(dirs[2], std::filesystem::canonical(NNPORT_TEST_PLUGIN_DIR).string());
   auto m = r.find("testecho");

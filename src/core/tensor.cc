@@ -28,11 +28,11 @@ struct Alias {
   DType dtype;
 };
 constexpr Alias kAliases[] = {
-    {"float", DType::kFloat32}, {"fp32", DType::kFloat32}, {"f32", DType::kFloat32},
-    {"half", DType::kFloat16},  {"fp16", DType::kFloat16}, {"f16", DType::kFloat16},
+    {"float", DType::kFloat32},  {"fp32", DType::kFloat32}, {"f32", DType::kFloat32},
+    {"half", DType::kFloat16},   {"fp16", DType::kFloat16}, {"f16", DType::kFloat16},
     {"double", DType::kFloat64}, {"fp64", DType::kFloat64}, {"f64", DType::kFloat64},
-    {"i8", DType::kInt8},       {"u8", DType::kUInt8},     {"i32", DType::kInt32},
-    {"int", DType::kInt32},     {"i64", DType::kInt64},    {"long", DType::kInt64},
+    {"i8", DType::kInt8},        {"u8", DType::kUInt8},     {"i32", DType::kInt32},
+    {"int", DType::kInt32},      {"i64", DType::kInt64},    {"long", DType::kInt64},
     {"bool_", DType::kBool},
 };
 
@@ -71,8 +71,8 @@ Result<DType> parse_dtype(std::string_view name) {
     if (!known.empty()) known += ", ";
     known += e.name;
   }
-  return invalid_argument("unknown element type '" + std::string(name) + "'; known types: " +
-                          known);
+  return invalid_argument("unknown element type '" + std::string(name) +
+                          "'; known types: " + known);
 }
 
 int64_t num_elements(const Shape& shape) {
@@ -97,8 +97,8 @@ std::string shape_to_string(const Shape& shape) {
 
 Result<Shape> parse_shape(std::string_view text) {
   std::string_view t = trim(text);
-  if (t.size() >= 2 && ((t.front() == '[' && t.back() == ']') ||
-                        (t.front() == '(' && t.back() == ')'))) {
+  if (t.size() >= 2 &&
+      ((t.front() == '[' && t.back() == ']') || (t.front() == '(' && t.back() == ')'))) {
     t = trim(t.substr(1, t.size() - 2));
   }
   auto bad = [&](const std::string& why) {
@@ -155,10 +155,10 @@ Tensor Tensor::adopt(DType dtype, Shape shape, void* data, std::function<void()>
   // The deleter runs release once, when the last copy goes; a non-null
   // sentinel pointer keeps shared_ptr calling it even for null data.
   static char sentinel;
-  t.storage_ = std::shared_ptr<void>(static_cast<void*>(&sentinel),
-                                     [release = std::move(release)](void*) {
-                                       if (release) release();
-                                     });
+  t.storage_ =
+      std::shared_ptr<void>(static_cast<void*>(&sentinel), [release = std::move(release)](void*) {
+        if (release) release();
+      });
   return t;
 }
 

@@ -49,17 +49,20 @@ TEST(Shape, ParseGoodAndBad) {
     const char* text;
     Shape shape;
   };
-  const Good good[] = {{"1x3x224x224", {1, 3, 224, 224}}, {"1,3,224,224", {1, 3, 224, 224}},
-                       {" 2 x 5 ", {2, 5}},               {"[4, 5]", {4, 5}},
-                       {"(7, 8)", {7, 8}},                {"0", {0}},
+  const Good good[] = {{"1x3x224x224", {1, 3, 224, 224}},
+                       {"1,3,224,224", {1, 3, 224, 224}},
+                       {" 2 x 5 ", {2, 5}},
+                       {"[4, 5]", {4, 5}},
+                       {"(7, 8)", {7, 8}},
+                       {"0", {0}},
                        {"scalar", {}}};
   for (const auto& g : good) {
     auto s = parse_shape(g.text);
     ASSERT_TRUE(s.ok()) << g.text << ": " << s.status().message();
     EXPECT_EQ(*s, g.shape) << g.text;
   }
-  const char* bad[] = {"", "x", "1xx2", "1x-3", "a,b", "1.5x2", "3x", "(7,)",
-                       "99999999999999999999"};
+  const char* bad[] = {
+      "", "x", "1xx2", "1x-3", "a,b", "1.5x2", "3x", "(7,)", "99999999999999999999"};
   for (const char* b : bad) {
     auto s = parse_shape(b);
     ASSERT_FALSE(s.ok()) << "'" << b << "' parsed";

@@ -61,8 +61,8 @@ Result<Tensor> take_output(const nnport_output& out, const TensorInfo& info,
   size_t expect = static_cast<size_t>(n) * dtype_size(dtype);
   if (t.nbytes != expect) {
     return bad(std::to_string(t.nbytes) + " bytes for a " + std::string(dtype_name(dtype)) +
-               " tensor of shape " + shape_to_string(shape) + " (needs " +
-               std::to_string(expect) + ")");
+               " tensor of shape " + shape_to_string(shape) + " (needs " + std::to_string(expect) +
+               ")");
   }
   if (expect > 0 && t.data == nullptr) return bad("no data");
   if (out.release == nullptr) {
@@ -179,10 +179,9 @@ Status Wrapper::check_inputs(const NamedTensors& inputs) const {
           add("input '" + info.name + "': dim " + std::to_string(d) + " is negative (" +
               std::to_string(got) + ")");
         } else if (info.dims[d] >= 0 && got != info.dims[d]) {
-          add("input '" + info.name + "': dim " + std::to_string(d) + " is " +
-              std::to_string(got) + ", the model expects " + std::to_string(info.dims[d]) +
-              " (shape " + shape_to_string(t->shape()) + " given, model " +
-              shape_to_string(info.dims) + ")");
+          add("input '" + info.name + "': dim " + std::to_string(d) + " is " + std::to_string(got) +
+              ", the model expects " + std::to_string(info.dims[d]) + " (shape " +
+              shape_to_string(t->shape()) + " given, model " + shape_to_string(info.dims) + ")");
         }
       }
     }
@@ -213,8 +212,8 @@ Status Wrapper::set_inputs(const NamedTensors& inputs) {
     b.nbytes = t->nbytes();
   }
   core::StringSink err;
-  int rc = impl_->api->set_inputs(impl_->handle, impl_->bound.data(), impl_->bound.size(),
-                                  err.get());
+  int rc =
+      impl_->api->set_inputs(impl_->handle, impl_->bound.data(), impl_->bound.size(), err.get());
   if (rc != NNPORT_OK) return plugin_error(impl_->backend_name, "set_inputs", rc, err.text);
   return {};
 }

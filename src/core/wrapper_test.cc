@@ -10,8 +10,8 @@
 namespace nnport {
 namespace {
 
-using testing_util::test_plugin;
 using testing_util::TempDir;
+using testing_util::test_plugin;
 
 class WrapperTest : public ::testing::Test {
  protected:
@@ -117,28 +117,43 @@ TEST_F(WrapperTest, BadInputsNeverReachThePlugin) {
     std::vector<std::string> says;
   };
   const Case cases[] = {
-      {"missing", [](NamedTensors& in) {
+      {"missing",
+       [](NamedTensors& in) {
          NamedTensors only;
          only.set("x", *in.find("x"));
          in = only;
-       }, {"missing input 'n' (int64, 1)"}},
-      {"unknown", [](NamedTensors& in) { in.set("z", Tensor::empty(DType::kFloat32, {1})); },
+       },
+       {"missing input 'n' (int64, 1)"}},
+      {"unknown",
+       [](NamedTensors& in) { in.set("z", Tensor::empty(DType::kFloat32, {1})); },
        {"unknown input 'z'", "the model's inputs are: 'x' (float32, -1x3), 'n' (int64, 1)"}},
-      {"dtype", [](NamedTensors& in) { in.set("x", Tensor::empty(DType::kFloat64, {2, 3})); },
+      {"dtype",
+       [](NamedTensors& in) {
+         in.set("x", Tensor::empty(DType::kFloat64, {2, 3}));
+       },
        {"input 'x': element type float64 given, the model expects float32"}},
-      {"rank", [](NamedTensors& in) { in.set("x", Tensor::empty(DType::kFloat32, {6})); },
+      {"rank",
+       [](NamedTensors& in) { in.set("x", Tensor::empty(DType::kFloat32, {6})); },
        {"input 'x': rank 1 given (shape 6), the model expects rank 2 (-1x3)"}},
-      {"static dim", [](NamedTensors& in) { in.set("x", Tensor::empty(DType::kFloat32, {2, 4})); },
+      {"static dim",
+       [](NamedTensors& in) {
+         in.set("x", Tensor::empty(DType::kFloat32, {2, 4}));
+       },
        {"input 'x': dim 1 is 4, the model expects 3"}},
-      {"static dim of n", [](NamedTensors& in) { in.set("n", Tensor::empty(DType::kInt64, {2})); },
+      {"static dim of n",
+       [](NamedTensors& in) { in.set("n", Tensor::empty(DType::kInt64, {2})); },
        {"input 'n': dim 0 is 2, the model expects 1"}},
-      {"no data", [](NamedTensors& in) {
+      {"no data",
+       [](NamedTensors& in) {
          in.set("x", Tensor::view(DType::kFloat32, {1, 3}, nullptr));
-       }, {"input 'x' has no data"}},
-      {"two problems", [](NamedTensors& in) {
+       },
+       {"input 'x' has no data"}},
+      {"two problems",
+       [](NamedTensors& in) {
          in.set("x", Tensor::empty(DType::kInt8, {2, 3}));
          in.set("n", Tensor::empty(DType::kInt64, {1, 1}));
-       }, {"element type int8", "; input 'n': rank 2 given"}},
+       },
+       {"element type int8", "; input 'n': rank 2 given"}},
   };
   for (const Case& c : cases) {
     NamedTensors in = good_inputs();
@@ -185,7 +200,8 @@ TEST_F(WrapperTest, PluginErrorsArePrefixedAndKeepTheirCode) {
 
 TEST_F(WrapperTest, ToBackendWritesIntoTheWorkDir) {
   TempDir work;
-  auto files = echo_->to_backend({"/models/end2end.onnx"}, work.str(), "{}", NNPORT_LOG_INFO, "cpu");
+  auto files =
+      echo_->to_backend({"/models/end2end.onnx"}, work.str(), "{}", NNPORT_LOG_INFO, "cpu");
   ASSERT_TRUE(files.ok()) << files.status().message();
   ASSERT_EQ(files->size(), 1u);
   EXPECT_EQ((*files)[0], work / "end2end.echo");

@@ -28,8 +28,10 @@ std::string node_prefix(const std::string& msg) {
   static const std::regex kChecker(R"([Nn]ame: *([^ ]*) *OpType: *([^ ]+))");
   static const std::regex kInference(R"(op_type: *([^,) ]+), node name: *([^)]*)\))");
   std::smatch m;
-  if (std::regex_search(msg, m, kChecker)) return "node '" + m[1].str() + "' (" + m[2].str() + "): ";
-  if (std::regex_search(msg, m, kInference)) return "node '" + m[2].str() + "' (" + m[1].str() + "): ";
+  if (std::regex_search(msg, m, kChecker))
+    return "node '" + m[1].str() + "' (" + m[2].str() + "): ";
+  if (std::regex_search(msg, m, kInference))
+    return "node '" + m[2].str() + "' (" + m[1].str() + "): ";
   return "";
 }
 
@@ -71,8 +73,9 @@ Status infer_shapes(onnx::ModelProto& model, const std::string& path) {
       if (first_error.empty()) first_error = flatten(e.what());
     }
   }
-  return invalid_argument("infer onnx shapes: " + path + ": " + node_prefix(first_error) + first_error +
-                          ": the declared shapes or types contradict the graph; fix them and re-export");
+  return invalid_argument(
+      "infer onnx shapes: " + path + ": " + node_prefix(first_error) + first_error +
+      ": the declared shapes or types contradict the graph; fix them and re-export");
 }
 
 }  // namespace nnport::onnx_internal

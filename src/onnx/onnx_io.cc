@@ -30,15 +30,18 @@ std::string quote(std::string_view s) {
 Result<std::string> read_bytes(const std::string& path) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) return not_found(kLoad + std::string("not found: ") + path + ": check the path");
+  if (ec || !fs::exists(st))
+    return not_found(kLoad + std::string("not found: ") + path + ": check the path");
   if (fs::is_directory(st))
     return invalid_argument(kLoad + path + " is a folder, not a file: pass the .onnx file in it");
   std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error(kLoad + std::string("cannot open ") + path + ": " + std::strerror(errno) +
-                           ": check its permissions");
+  if (!in)
+    return io_error(kLoad + std::string("cannot open ") + path + ": " + std::strerror(errno) +
+                    ": check its permissions");
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return io_error(kLoad + std::string("cannot read ") + path + ": " + std::strerror(errno));
+  if (in.bad())
+    return io_error(kLoad + std::string("cannot read ") + path + ": " + std::strerror(errno));
   return std::move(ss).str();
 }
 
@@ -54,16 +57,16 @@ Status diagnose_bytes(std::string_view bytes, const std::string& path) {
     case WireScan::Verdict::kTruncated:
       return invalid_argument(kLoad + std::string("truncated ONNX model: ") + path + ": field " +
                               quote(scan.field) + " at byte " + std::to_string(scan.offset) +
-                              " needs " + std::to_string(scan.needed) + " bytes but the file ends at " +
-                              std::to_string(bytes.size()) +
+                              " needs " + std::to_string(scan.needed) +
+                              " bytes but the file ends at " + std::to_string(bytes.size()) +
                               ": the copy is incomplete; copy it again or " + kReexport);
     case WireScan::Verdict::kGarbage: {
       char tag[16];
       std::snprintf(tag, sizeof tag, "0x%x", scan.tag);
-      return invalid_argument(kLoad + std::string("not an ONNX model: ") + path + ": byte " +
-                              std::to_string(scan.offset) + " holds " + scan.field + " (tag " + tag +
-                              "), which no ONNX ModelProto has: the file is corrupt or another format; " +
-                              kReexport);
+      return invalid_argument(
+          kLoad + std::string("not an ONNX model: ") + path + ": byte " +
+          std::to_string(scan.offset) + " holds " + scan.field + " (tag " + tag +
+          "), which no ONNX ModelProto has: the file is corrupt or another format; " + kReexport);
     }
     case WireScan::Verdict::kClean:
       break;
@@ -83,14 +86,16 @@ Status validate_model(const onnx::ModelProto& model, std::string_view path) {
     return invalid_argument(kLoad + std::string("ONNX model with an empty graph: ") + p +
                             " has no nodes and no outputs; " + kReexport);
   if (model.ir_version() <= 0)
-    return invalid_argument(kLoad + std::string("ONNX model without an ir_version: ") + p + ": " + kReexport);
+    return invalid_argument(kLoad + std::string("ONNX model without an ir_version: ") + p + ": " +
+                            kReexport);
   bool has_ai_onnx = false;
   for (const auto& op : model.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") has_ai_onnx = true;
   if (!has_ai_onnx)
-    return invalid_argument(kLoad + std::string("ONNX model without an ai.onnx opset import: ") + p +
-                            " (" + std::to_string(model.opset_import_size()) +
-                            " opset imports): the file may be cut short after its graph; " + kReexport +
+    return invalid_argument(kLoad + std::string("ONNX model without an ai.onnx opset import: ") +
+                            p + " (" + std::to_string(model.opset_import_size()) +
+                            " opset imports): the file may be cut short after its graph; " +
+                            kReexport +
                             " with an opset (torch.onnx.export(..., opset_version=17))");
   return Status::ok_status();
 }
@@ -98,18 +103,20 @@ Status validate_model(const onnx::ModelProto& model, std::string_view path) {
 Result<onnx::ModelProto> load_model(const std::string& path) {
   NNPORT_ASSIGN_OR_RETURN(std::string bytes, read_bytes(path));
   if (bytes.empty())
-    return invalid_argument(kLoad + std::string("empty file: ") + path + " has 0 bytes: " + kReexport);
+    return invalid_argument(kLoad + std::string("empty file: ") + path +
+                            " has 0 bytes: " + kReexport);
   if (bytes.size() > static_cast<size_t>(INT_MAX))
-    return invalid_argument(kLoad + path + " is " + std::to_string(bytes.size()) +
-                            " bytes, over protobuf's 2 GiB limit: save it with its weights as external "
-                            "data (onnx.save_model(m, path, save_as_external_data=True))");
+    return invalid_argument(
+        kLoad + path + " is " + std::to_string(bytes.size()) +
+        " bytes, over protobuf's 2 GiB limit: save it with its weights as external "
+        "data (onnx.save_model(m, path, save_as_external_data=True))");
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     NNPORT_RETURN_IF_ERROR(diagnose_bytes(bytes, path));
     // The top level is sound, so a nested message is damaged.
-    return invalid_argument(kLoad + std::string("corrupt ONNX model: ") + path +
-                            ": protobuf cannot parse it (the damage is inside a field, e.g. the graph): " +
-                            kReexport);
+    return invalid_argument(
+        kLoad + std::string("corrupt ONNX model: ") + path +
+        ": protobuf cannot parse it (the damage is inside a field, e.g. the graph): " + kReexport);
   }
   Status valid = validate_model(model, path);
   if (!valid.ok()) {
@@ -125,8 +132,9 @@ Status save_model(const onnx::ModelProto& model, const std::string& path) {
   constexpr char kSave[] = "save onnx model: ";
   const size_t size = model.ByteSizeLong();
   if (size > static_cast<size_t>(INT_MAX))
-    return invalid_argument(kSave + path + ": the model is " + std::to_string(size) +
-                            " bytes, over protobuf's 2 GiB limit: store its weights as external data");
+    return invalid_argument(
+        kSave + path + ": the model is " + std::to_string(size) +
+        " bytes, over protobuf's 2 GiB limit: store its weights as external data");
   const fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path() && !fs::is_directory(target.parent_path(), ec))
@@ -135,7 +143,8 @@ Status save_model(const onnx::ModelProto& model, const std::string& path) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return io_error(kSave + std::string("cannot write ") + tmp + ": " + std::strerror(errno));
+    if (!out)
+      return io_error(kSave + std::string("cannot write ") + tmp + ": " + std::strerror(errno));
     if (!model.SerializeToOstream(&out) || !out.flush()) {
       fs::remove(tmp, ec);
       return io_error(kSave + std::string("writing ") + tmp + " failed: " + std::strerror(errno) +
@@ -145,7 +154,8 @@ Status save_model(const onnx::ModelProto& model, const std::string& path) {
   fs::rename(tmp, target, ec);
   if (ec) {
     fs::remove(tmp, ec);
-    return io_error(kSave + std::string("cannot rename ") + tmp + " to " + path + ": " + ec.message());
+    return io_error(kSave + std::string("cannot rename ") + tmp + " to " + path + ": " +
+                    ec.message());
   }
   return Status::ok_status();
 }

@@ -53,7 +53,8 @@ Status rewrite_onnx(const std::string& in_path, const std::string& out_path,
     const oi::OnnxPass* p = oi::find_onnx_pass(name);
     if (!p) {
       std::string known;
-      for (const auto& q : oi::onnx_passes()) known += (known.empty() ? "" : ", ") + std::string(q.name);
+      for (const auto& q : oi::onnx_passes())
+        known += (known.empty() ? "" : ", ") + std::string(q.name);
       return invalid_argument(what + ": unknown pass '" + name + "': known passes are " + known);
     }
     passes.push_back(p);
@@ -65,7 +66,8 @@ Status rewrite_onnx(const std::string& in_path, const std::string& out_path,
                            "' is external data; rewriting such models is not supported yet: "
                            "load the model with its data in python and save it as one file");
   for (const oi::OnnxPass* p : passes)
-    NNPORT_RETURN_IF_ERROR(p->run(model, in_path).with_context(what + ": pass " + std::string(p->name)));
+    NNPORT_RETURN_IF_ERROR(
+        p->run(model, in_path).with_context(what + ": pass " + std::string(p->name)));
   NNPORT_RETURN_IF_ERROR(oi::validate_model(model, in_path).with_context(what));
   if (options.check) NNPORT_RETURN_IF_ERROR(oi::check_model(model, in_path).with_context(what));
   return oi::save_model(model, out_path);

@@ -61,9 +61,11 @@ TEST(OnnxInspect, MatchesManifestOfExportedModels) {
     EXPECT_TRUE(info->external_data_files.empty());
     ASSERT_EQ(info->inputs.size(), m.at("inputs").size());
     ASSERT_EQ(info->input_details.size(), info->inputs.size());
-    for (size_t i = 0; i < info->inputs.size(); ++i) expect_matches(m["inputs"][i], info->inputs[i], name);
+    for (size_t i = 0; i < info->inputs.size(); ++i)
+      expect_matches(m["inputs"][i], info->inputs[i], name);
     ASSERT_EQ(info->outputs.size(), m.at("outputs").size());
-    for (size_t i = 0; i < info->outputs.size(); ++i) expect_matches(m["outputs"][i], info->outputs[i], name);
+    for (size_t i = 0; i < info->outputs.size(); ++i)
+      expect_matches(m["outputs"][i], info->outputs[i], name);
     std::vector<std::string> ops;
     for (const auto& [op, count] : info->op_counts) {
       ops.push_back(op);

@@ -40,9 +40,11 @@ TEST(OnnxRewrite, Errors) {
   const std::string out = (dir / "never.onnx").string();
   fs::remove(out);
 
-  Status unknown = rewrite_onnx(fixture("blank_output_shape.onnx"), out, {.passes = {"fold_everything"}});
+  Status unknown =
+      rewrite_onnx(fixture("blank_output_shape.onnx"), out, {.passes = {"fold_everything"}});
   EXPECT_EQ(unknown.code(), Code::kInvalidArgument);
-  EXPECT_NE(unknown.message().find("unknown pass 'fold_everything'"), std::string::npos) << unknown.message();
+  EXPECT_NE(unknown.message().find("unknown pass 'fold_everything'"), std::string::npos)
+      << unknown.message();
   EXPECT_NE(unknown.message().find("infer_shapes"), std::string::npos) << unknown.message();
 
   Status broken = rewrite_onnx(fixture("undefined_input.onnx"), out);
@@ -53,7 +55,8 @@ TEST(OnnxRewrite, Errors) {
   EXPECT_EQ(external.code(), Code::kUnimplemented) << external.message();
   EXPECT_NE(external.message().find("external data"), std::string::npos) << external.message();
 
-  Status no_dir = rewrite_onnx(fixture("blank_output_shape.onnx"), (dir / "no" / "such" / "m.onnx").string());
+  Status no_dir =
+      rewrite_onnx(fixture("blank_output_shape.onnx"), (dir / "no" / "such" / "m.onnx").string());
   EXPECT_EQ(no_dir.code(), Code::kNotFound) << no_dir.message();
   EXPECT_NE(no_dir.message().find("create it first"), std::string::npos) << no_dir.message();
 

@@ -18,16 +18,23 @@ inline std::string models_dir() {
   return std::string(NNPORT_SOURCE_DIR) + "/tests/models/out";
 }
 
-inline std::string model_path(const std::string& name) { return models_dir() + "/" + name + "/model.onnx"; }
+inline std::string model_path(const std::string& name) {
+  return models_dir() + "/" + name + "/model.onnx";
+}
 
-inline bool have_model(const std::string& name) { return std::filesystem::exists(model_path(name)); }
+inline bool have_model(const std::string& name) {
+  return std::filesystem::exists(model_path(name));
+}
 
 // Committed fixtures (src/onnx/testdata/make_fixtures.py).
-inline std::string fixture(const std::string& name) { return std::string(NNPORT_ONNX_TESTDATA) + "/" + name; }
+inline std::string fixture(const std::string& name) {
+  return std::string(NNPORT_ONNX_TESTDATA) + "/" + name;
+}
 
 // A fresh folder for this test process.
 inline std::filesystem::path scratch_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("nnport_onnx_test_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("nnport_onnx_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -47,9 +54,9 @@ inline std::string write_file(const std::string& name, const std::string& bytes)
 
 }  // namespace nnport::onnx_test
 
-#define NNPORT_SKIP_WITHOUT_MODEL(name)                                                        \
-  if (!::nnport::onnx_test::have_model(name))                                                 \
-  GTEST_SKIP() << "model " << (name) << " absent from " << ::nnport::onnx_test::models_dir()  \
+#define NNPORT_SKIP_WITHOUT_MODEL(name)                                                      \
+  if (!::nnport::onnx_test::have_model(name))                                                \
+  GTEST_SKIP() << "model " << (name) << " absent from " << ::nnport::onnx_test::models_dir() \
                << ": run /usr/bin/python3 tests/models/export.py"
 
 #endif  // NNPORT_SRC_ONNX_ONNX_TEST_UTIL_H_

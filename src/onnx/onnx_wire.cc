@@ -16,10 +16,10 @@ struct KnownField {
 
 // ModelProto's fields (onnx.proto, IR version 8).
 constexpr KnownField kModelFields[] = {
-    {1, kVarint, "ir_version"},   {2, kLen, "producer_name"}, {3, kLen, "producer_version"},
-    {4, kLen, "domain"},          {5, kVarint, "model_version"}, {6, kLen, "doc_string"},
-    {7, kLen, "graph"},           {8, kLen, "opset_import"},  {14, kLen, "metadata_props"},
-    {20, kLen, "training_info"},  {25, kLen, "functions"},
+    {1, kVarint, "ir_version"},  {2, kLen, "producer_name"},    {3, kLen, "producer_version"},
+    {4, kLen, "domain"},         {5, kVarint, "model_version"}, {6, kLen, "doc_string"},
+    {7, kLen, "graph"},          {8, kLen, "opset_import"},     {14, kLen, "metadata_props"},
+    {20, kLen, "training_info"}, {25, kLen, "functions"},
 };
 
 const KnownField* find_field(uint32_t number) {

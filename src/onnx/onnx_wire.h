@@ -16,10 +16,10 @@ struct WireScan {
     kGarbage,    // bytes that are no ModelProto field (unknown number or wrong wire type)
   };
   Verdict verdict = Verdict::kClean;
-  uint64_t offset = 0;       // where the offending field starts
-  uint64_t needed = 0;       // kTruncated: the bytes that field needs (tag + payload)
-  std::string field;         // "graph", "opset_import", ... or "field 13"
-  uint32_t tag = 0;          // the offending tag
+  uint64_t offset = 0;  // where the offending field starts
+  uint64_t needed = 0;  // kTruncated: the bytes that field needs (tag + payload)
+  std::string field;    // "graph", "opset_import", ... or "field 13"
+  uint32_t tag = 0;     // the offending tag
 };
 
 WireScan scan_model_wire(std::string_view bytes);

@@ -34,8 +34,16 @@ static int off_build(const char* const* files, size_t file_count, const char* de
                      const char* const* in, size_t in_count, const char* const* out,
                      size_t out_count, const char* cfg, nnport_wrapper** w,
                      const nnport_wrapper_api** api, nnport_sink* err) {
-  (void)files; (void)file_count; (void)device; (void)in; (void)in_count; (void)out;
-  (void)out_count; (void)cfg; (void)w; (void)api;
+  (void)files;
+  (void)file_count;
+  (void)device;
+  (void)in;
+  (void)in_count;
+  (void)out;
+  (void)out_count;
+  (void)cfg;
+  (void)w;
+  (void)api;
   put(err, "the runtime is not installed");
   return NNPORT_UNAVAILABLE;
 }

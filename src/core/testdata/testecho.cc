@@ -24,7 +24,8 @@ using nnport::plugin::Error;
 class EchoWrapper : public nnport::plugin::Wrapper {
  public:
   explicit EchoWrapper(const std::vector<std::string>& output_names) {
-    inputs_ = {{"x", NNPORT_DTYPE_FLOAT32, {-1, 3}, {"batch", ""}}, {"n", NNPORT_DTYPE_INT64, {1}, {}}};
+    inputs_ = {{"x", NNPORT_DTYPE_FLOAT32, {-1, 3}, {"batch", ""}},
+               {"n", NNPORT_DTYPE_INT64, {1}, {}}};
     std::vector<nnport::plugin::TensorInfo> all = {{"doubled", NNPORT_DTYPE_FLOAT32, {-1, 3}, {}},
                                                    {"count", NNPORT_DTYPE_INT64, {1}, {}}};
     if (output_names.empty()) {
@@ -52,7 +53,8 @@ class EchoWrapper : public nnport::plugin::Wrapper {
     ++set_calls;
   }
   void execute() override {
-    if (x_.data == nullptr && x_.nbytes > 0) throw Error(NNPORT_INTERNAL, "execute before set_inputs");
+    if (x_.data == nullptr && x_.nbytes > 0)
+      throw Error(NNPORT_INTERNAL, "execute before set_inputs");
     if (x_.dims == nullptr) throw Error(NNPORT_INTERNAL, "execute before set_inputs");
     const auto* x = static_cast<const float*>(x_.data);
     size_t count = x_.nbytes / sizeof(float);
@@ -101,7 +103,9 @@ struct EchoBackend : nnport::plugin::BackendDefaults {
     return true;
   }
   static std::string version() { return "1.2.3"; }
-  static std::vector<std::string> check_env_extra() { return {"testecho custom ops:\tNotAvailable"}; }
+  static std::vector<std::string> check_env_extra() {
+    return {"testecho custom ops:\tNotAvailable"};
+  }
   // Writes one backend file naming the IR file; "fail" in the config fails.
   static std::vector<std::string> to_backend(const nnport::plugin::ConvertArgs& args) {
     if (args.deploy_cfg_json.find("\"fail\"") != std::string::npos) {

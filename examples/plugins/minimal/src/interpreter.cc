@@ -32,16 +32,14 @@ Interpreter::Interpreter(Model model) : model_(std::move(model)) {
     }
     const OpSpec* spec = find_op(node.op_type);
     if (spec == nullptr) {
-      throw Error(NNPORT_UNIMPLEMENTED, "minimal: op '" + node.op_type + "' (node '" +
-                                            node.name + "') is not supported; supported: " +
-                                            supported_ops());
+      throw Error(NNPORT_UNIMPLEMENTED, "minimal: op '" + node.op_type + "' (node '" + node.name +
+                                            "') is not supported; supported: " + supported_ops());
     }
     const std::string label = "minimal: node '" + node.name + "' (" + node.op_type + ")";
     if (node.inputs.size() < spec->min_inputs || node.inputs.size() > spec->max_inputs) {
       throw Error(NNPORT_INVALID_ARGUMENT,
                   label + " has " + std::to_string(node.inputs.size()) + " inputs, expected " +
-                      std::to_string(spec->min_inputs) + " to " +
-                      std::to_string(spec->max_inputs));
+                      std::to_string(spec->min_inputs) + " to " + std::to_string(spec->max_inputs));
     }
     if (node.outputs.empty() || node.outputs[0].empty()) {
       throw Error(NNPORT_INVALID_ARGUMENT, label + " has no output");
@@ -57,9 +55,9 @@ Interpreter::Interpreter(Model model) : model_(std::move(model)) {
       const std::string& name = node.inputs[i];
       if (name.empty() && i >= spec->min_inputs) continue;  // omitted optional input
       if (defined.count(name) == 0) {
-        throw Error(NNPORT_INVALID_ARGUMENT,
-                    label + " reads '" + name + "' before any node produces it; nodes must be "
-                    "topologically sorted and every value defined");
+        throw Error(NNPORT_INVALID_ARGUMENT, label + " reads '" + name +
+                                                 "' before any node produces it; nodes must be "
+                                                 "topologically sorted and every value defined");
       }
     }
     for (const auto& out : node.outputs) {

@@ -27,14 +27,30 @@ NamedTensor parse_tensor_proto(std::string_view bytes) {
   bool external = false;
   while (r.next()) {
     switch (r.field()) {
-      case 1: r.append_int64s(out.tensor.dims); break;
-      case 2: data_type = r.int64(); break;
-      case 4: r.append_floats(float_data); break;
-      case 7: r.append_int64s(int64_data); break;
-      case 8: out.name = r.string(); break;
-      case 9: raw = r.bytes(); has_raw = true; break;
-      case 14: external = r.int64() == 1; break;
-      default: r.skip();
+      case 1:
+        r.append_int64s(out.tensor.dims);
+        break;
+      case 2:
+        data_type = r.int64();
+        break;
+      case 4:
+        r.append_floats(float_data);
+        break;
+      case 7:
+        r.append_int64s(int64_data);
+        break;
+      case 8:
+        out.name = r.string();
+        break;
+      case 9:
+        raw = r.bytes();
+        has_raw = true;
+        break;
+      case 14:
+        external = r.int64() == 1;
+        break;
+      default:
+        r.skip();
     }
   }
   const std::string what = "tensor '" + out.name + "'";
@@ -44,16 +60,17 @@ NamedTensor parse_tensor_proto(std::string_view bytes) {
                                           "supported; save the model with the data inside");
   }
   if (!is_supported_dtype(static_cast<int32_t>(data_type))) {
-    throw Error(NNPORT_UNIMPLEMENTED,
-                "minimal: " + what + " has dtype " + dtype_name(static_cast<int32_t>(data_type)) +
-                    "; supported: float32, int64");
+    throw Error(NNPORT_UNIMPLEMENTED, "minimal: " + what + " has dtype " +
+                                          dtype_name(static_cast<int32_t>(data_type)) +
+                                          "; supported: float32, int64");
   }
   Tensor& t = out.tensor;
   t.dtype = static_cast<nnport_dtype>(data_type);
   const auto n = static_cast<size_t>(checked_numel(t.dims));
   const size_t elem = t.dtype == NNPORT_DTYPE_INT64 ? 8 : 4;
-  const size_t have = has_raw ? raw.size() / elem
-                      : t.dtype == NNPORT_DTYPE_INT64 ? int64_data.size() : float_data.size();
+  const size_t have = has_raw                         ? raw.size() / elem
+                      : t.dtype == NNPORT_DTYPE_INT64 ? int64_data.size()
+                                                      : float_data.size();
   if ((has_raw && raw.size() % elem != 0) || have != n) {
     throw Error(NNPORT_INVALID_ARGUMENT, "minimal: " + what + " of shape " + shape_str(t.dims) +
                                              " needs " + std::to_string(n) + " values, has " +
@@ -75,15 +92,32 @@ Attribute parse_attribute(std::string_view bytes) {
   Attribute a;
   while (r.next()) {
     switch (r.field()) {
-      case 1: a.name = r.string(); break;
-      case 2: a.f = r.f32(); break;
-      case 3: a.i = r.int64(); break;
-      case 4: a.s = r.string(); break;
-      case 5: a.t = parse_tensor_proto(r.bytes()).tensor; break;
-      case 7: r.append_floats(a.floats); break;
-      case 8: r.append_int64s(a.ints); break;
-      case 20: a.type = static_cast<int32_t>(r.int64()); break;
-      default: r.skip();  // graphs, sparse tensors, strings: not needed by any supported op
+      case 1:
+        a.name = r.string();
+        break;
+      case 2:
+        a.f = r.f32();
+        break;
+      case 3:
+        a.i = r.int64();
+        break;
+      case 4:
+        a.s = r.string();
+        break;
+      case 5:
+        a.t = parse_tensor_proto(r.bytes()).tensor;
+        break;
+      case 7:
+        r.append_floats(a.floats);
+        break;
+      case 8:
+        r.append_int64s(a.ints);
+        break;
+      case 20:
+        a.type = static_cast<int32_t>(r.int64());
+        break;
+      default:
+        r.skip();  // graphs, sparse tensors, strings: not needed by any supported op
     }
   }
   return a;
@@ -95,13 +129,26 @@ Node parse_node(std::string_view bytes) {
   Node n;
   while (r.next()) {
     switch (r.field()) {
-      case 1: n.inputs.push_back(r.string()); break;
-      case 2: n.outputs.push_back(r.string()); break;
-      case 3: n.name = r.string(); break;
-      case 4: n.op_type = r.string(); break;
-      case 5: n.attributes.push_back(parse_attribute(r.bytes())); break;
-      case 7: n.domain = r.string(); break;
-      default: r.skip();
+      case 1:
+        n.inputs.push_back(r.string());
+        break;
+      case 2:
+        n.outputs.push_back(r.string());
+        break;
+      case 3:
+        n.name = r.string();
+        break;
+      case 4:
+        n.op_type = r.string();
+        break;
+      case 5:
+        n.attributes.push_back(parse_attribute(r.bytes()));
+        break;
+      case 7:
+        n.domain = r.string();
+        break;
+      default:
+        r.skip();
     }
   }
   return n;
@@ -120,9 +167,12 @@ void parse_shape(std::string_view bytes, ValueInfo& info) {
     int64_t value = -1;
     std::string param;
     while (d.next()) {
-      if (d.field() == 1) value = d.int64();
-      else if (d.field() == 2) param = d.string();
-      else d.skip();
+      if (d.field() == 1)
+        value = d.int64();
+      else if (d.field() == 2)
+        param = d.string();
+      else
+        d.skip();
     }
     info.dims.push_back(value < 0 ? -1 : value);
     info.dim_names.push_back(param);
@@ -146,9 +196,12 @@ ValueInfo parse_value_info(std::string_view bytes) {
         }
         ProtoReader tensor(type.bytes(), "TypeProto.Tensor");
         while (tensor.next()) {
-          if (tensor.field() == 1) info.elem_type = static_cast<int32_t>(tensor.int64());
-          else if (tensor.field() == 2) parse_shape(tensor.bytes(), info);
-          else tensor.skip();
+          if (tensor.field() == 1)
+            info.elem_type = static_cast<int32_t>(tensor.int64());
+          else if (tensor.field() == 2)
+            parse_shape(tensor.bytes(), info);
+          else
+            tensor.skip();
         }
       }
     } else {
@@ -164,11 +217,20 @@ Graph parse_graph(std::string_view bytes) {
   Graph g;
   while (r.next()) {
     switch (r.field()) {
-      case 1: g.nodes.push_back(parse_node(r.bytes())); break;
-      case 5: g.initializers.push_back(parse_tensor_proto(r.bytes())); break;
-      case 11: g.inputs.push_back(parse_value_info(r.bytes())); break;
-      case 12: g.outputs.push_back(parse_value_info(r.bytes())); break;
-      default: r.skip();
+      case 1:
+        g.nodes.push_back(parse_node(r.bytes()));
+        break;
+      case 5:
+        g.initializers.push_back(parse_tensor_proto(r.bytes()));
+        break;
+      case 11:
+        g.inputs.push_back(parse_value_info(r.bytes()));
+        break;
+      case 12:
+        g.outputs.push_back(parse_value_info(r.bytes()));
+        break;
+      default:
+        r.skip();
     }
   }
   return g;
@@ -198,20 +260,29 @@ Model parse_model(std::string_view bytes) {
   bool has_graph = false;
   while (r.next()) {
     switch (r.field()) {
-      case 1: m.ir_version = r.int64(); break;
-      case 7: m.graph = parse_graph(r.bytes()); has_graph = true; break;
+      case 1:
+        m.ir_version = r.int64();
+        break;
+      case 7:
+        m.graph = parse_graph(r.bytes());
+        has_graph = true;
+        break;
       case 8: {
         ProtoReader o(r.bytes(), "OperatorSetIdProto");
         OpsetImport op;
         while (o.next()) {
-          if (o.field() == 1) op.domain = o.string();
-          else if (o.field() == 2) op.version = o.int64();
-          else o.skip();
+          if (o.field() == 1)
+            op.domain = o.string();
+          else if (o.field() == 2)
+            op.version = o.int64();
+          else
+            o.skip();
         }
         m.opsets.push_back(op);
         break;
       }
-      default: r.skip();
+      default:
+        r.skip();
     }
   }
   if (!has_graph) {
@@ -227,7 +298,8 @@ NamedTensor parse_tensor(std::string_view bytes) { return parse_tensor_proto(byt
 std::string read_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error(NNPORT_NOT_FOUND, "minimal: model file '" + path + "' does not exist or is not a file");
+    throw Error(NNPORT_NOT_FOUND,
+                "minimal: model file '" + path + "' does not exist or is not a file");
   }
   std::ifstream in(path, std::ios::binary);
   std::string data;

@@ -16,8 +16,15 @@ namespace minimal {
 
 struct Attribute {
   // AttributeProto.AttributeType values this backend reads.
-  enum Type : int32_t { kUndefined = 0, kFloat = 1, kInt = 2, kString = 3, kTensor = 4,
-                        kFloats = 6, kInts = 7 };
+  enum Type : int32_t {
+    kUndefined = 0,
+    kFloat = 1,
+    kInt = 2,
+    kString = 3,
+    kTensor = 4,
+    kFloats = 6,
+    kInts = 7
+  };
   std::string name;
   int32_t type = kUndefined;
   float f = 0;
@@ -32,7 +39,7 @@ struct Node {
   std::string name;
   std::string op_type;
   std::string domain;
-  std::vector<std::string> inputs;   // "" marks an omitted optional input
+  std::vector<std::string> inputs;  // "" marks an omitted optional input
   std::vector<std::string> outputs;
   std::vector<Attribute> attributes;
   int64_t opset = 0;  // the model's default-domain opset, for ops whose meaning changed

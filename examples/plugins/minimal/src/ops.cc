@@ -64,8 +64,7 @@ std::vector<Tensor> run_op(const Node& node, const Inputs& inputs) {
   }
   if (inputs.size() < spec->min_inputs || inputs.size() > spec->max_inputs) {
     op_fail(node, "has " + std::to_string(inputs.size()) + " inputs, expected " +
-                      std::to_string(spec->min_inputs) + " to " +
-                      std::to_string(spec->max_inputs));
+                      std::to_string(spec->min_inputs) + " to " + std::to_string(spec->max_inputs));
   }
   for (size_t i = 0; i < spec->min_inputs; ++i) {
     if (inputs[i] == nullptr) op_fail(node, "input " + std::to_string(i) + " is required");

@@ -44,7 +44,8 @@ Tensor binary(const Node& node, const Inputs& in, F f) {
                       dtype_name(in[1]->dtype) + "; they must match");
   }
   if (in[0]->dtype == NNPORT_DTYPE_INT64) {
-    return broadcast_binary<int64_t>(node, *in[0], *in[1], [&](int64_t x, int64_t y) { return f(x, y); });
+    return broadcast_binary<int64_t>(node, *in[0], *in[1],
+                                     [&](int64_t x, int64_t y) { return f(x, y); });
   }
   return broadcast_binary<float>(node, *in[0], *in[1], [&](float x, float y) { return f(x, y); });
 }
@@ -85,7 +86,8 @@ Tensor op_relu(const Node& node, const Inputs& in) {
   if (in[0]->dtype == NNPORT_DTYPE_INT64) {
     return unary_typed<int64_t>(*in[0], [](int64_t v) { return v > 0 ? v : 0; });
   }
-  return unary_typed<float>(*in[0], [](float v) { return v < 0.0f ? 0.0f : v; });  // NaN passes through
+  return unary_typed<float>(*in[0],
+                            [](float v) { return v < 0.0f ? 0.0f : v; });  // NaN passes through
 }
 
 Tensor op_sigmoid(const Node& node, const Inputs& in) {
@@ -97,9 +99,8 @@ Tensor op_sigmoid(const Node& node, const Inputs& in) {
 
 Tensor op_tanh(const Node& node, const Inputs& in) {
   require_dtype(node, in, 0, false);
-  return unary_typed<float>(*in[0], [](float v) {
-    return static_cast<float>(std::tanh(static_cast<double>(v)));
-  });
+  return unary_typed<float>(
+      *in[0], [](float v) { return static_cast<float>(std::tanh(static_cast<double>(v))); });
 }
 
 }  // namespace minimal

@@ -11,8 +11,8 @@ namespace {
 int64_t wrap_axis(const Node& node, int64_t axis, size_t rank) {
   const auto r = static_cast<int64_t>(rank);
   if (axis < -r || axis >= r) {
-    op_fail(node, "axis " + std::to_string(axis) + " is out of range for rank " +
-                      std::to_string(rank));
+    op_fail(node,
+            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
   }
   return axis < 0 ? axis + r : axis;
 }
@@ -34,8 +34,10 @@ void gather_values(const Tensor& x, Tensor& out, Src src) {
 
 template <class Src>
 void gather_any(const Tensor& x, Tensor& out, Src src) {
-  if (x.dtype == NNPORT_DTYPE_INT64) gather_values<int64_t>(x, out, src);
-  else gather_values<float>(x, out, src);
+  if (x.dtype == NNPORT_DTYPE_INT64)
+    gather_values<int64_t>(x, out, src);
+  else
+    gather_values<float>(x, out, src);
 }
 
 }  // namespace
@@ -59,10 +61,12 @@ Tensor op_gather(const Node& node, const Inputs& in) {
   const Tensor& data = *in[0];
   const Tensor& indices = *in[1];
   if (indices.dtype != NNPORT_DTYPE_INT64) {
-    op_unimplemented(node, "indices have dtype " + dtype_name(indices.dtype) + "; supported: int64");
+    op_unimplemented(node,
+                     "indices have dtype " + dtype_name(indices.dtype) + "; supported: int64");
   }
   if (data.dims.empty()) op_fail(node, "data must have rank >= 1");
-  const auto axis = static_cast<size_t>(wrap_axis(node, attr_int(node, "axis", 0), data.dims.size()));
+  const auto axis =
+      static_cast<size_t>(wrap_axis(node, attr_int(node, "axis", 0), data.dims.size()));
   const int64_t n = data.dims[axis];
   std::vector<int64_t> idx = indices.i64;
   for (int64_t& i : idx) {

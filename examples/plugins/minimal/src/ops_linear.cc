@@ -23,8 +23,8 @@ Tensor matmul_typed(const Node& node, const Tensor& a, const Tensor& b) {
   const int64_t n = bd.back();
   if (bd[bd.size() - 2] != k) {
     op_fail(node, "shapes " + shape_str(a.dims) + " and " + shape_str(b.dims) +
-                      " do not multiply: " + std::to_string(k) + " != " +
-                      std::to_string(bd[bd.size() - 2]));
+                      " do not multiply: " + std::to_string(k) +
+                      " != " + std::to_string(bd[bd.size() - 2]));
   }
   const Dims a_batch(ad.begin(), ad.end() - 2), b_batch(bd.begin(), bd.end() - 2);
   const Dims batch = broadcast_dims(node, a_batch, b_batch);
@@ -88,8 +88,8 @@ Tensor op_gemm(const Node& node, const Inputs& in) {
   const Tensor* c = in.size() > 2 ? in[2] : nullptr;
   if (c != nullptr) require_dtype(node, in, 2, false);
   if (a.dims.size() != 2 || b.dims.size() != 2) {
-    op_fail(node, "A and B must be matrices, got " + shape_str(a.dims) + " and " +
-                      shape_str(b.dims));
+    op_fail(node,
+            "A and B must be matrices, got " + shape_str(a.dims) + " and " + shape_str(b.dims));
   }
   const float alpha = attr_float(node, "alpha", 1.0f);
   const float beta = attr_float(node, "beta", 1.0f);
@@ -114,8 +114,7 @@ Tensor op_gemm(const Node& node, const Inputs& in) {
       ok = cd[i] == 1 || cd[i] == t;
     }
     if (!ok) {
-      op_fail(node, "C of shape " + shape_str(cd) + " does not broadcast to " +
-                        shape_str(target));
+      op_fail(node, "C of shape " + shape_str(cd) + " does not broadcast to " + shape_str(target));
     }
     sc = broadcast_strides(cd, 2);
   }

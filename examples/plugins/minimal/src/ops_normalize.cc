@@ -12,8 +12,8 @@ namespace {
 int64_t wrap_axis(const Node& node, int64_t axis, size_t rank) {
   const auto r = static_cast<int64_t>(rank);
   if (axis < -r || axis >= r) {
-    op_fail(node, "axis " + std::to_string(axis) + " is out of range for rank " +
-                      std::to_string(rank));
+    op_fail(node,
+            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
   }
   return axis < 0 ? axis + r : axis;
 }
@@ -34,8 +34,8 @@ Tensor op_softmax(const Node& node, const Inputs& in) {
   const Dims& dims = out.dims;
   if (dims.empty()) op_fail(node, "input must have rank >= 1");
   const bool legacy = node.opset > 0 && node.opset < 13;
-  const auto axis = static_cast<size_t>(
-      wrap_axis(node, attr_int(node, "axis", legacy ? 1 : -1), dims.size()));
+  const auto axis =
+      static_cast<size_t>(wrap_axis(node, attr_int(node, "axis", legacy ? 1 : -1), dims.size()));
   const int64_t outer = product(dims, 0, axis);
   const int64_t n = legacy ? product(dims, axis, dims.size()) : dims[axis];
   const int64_t inner = legacy ? 1 : product(dims, axis + 1, dims.size());

@@ -10,8 +10,8 @@ namespace {
 int64_t normalize_axis(const Node& node, int64_t axis, int64_t rank, int64_t extra) {
   const int64_t limit = rank + extra;
   if (axis < -limit || axis >= limit) {
-    op_fail(node, "axis " + std::to_string(axis) + " is out of range for rank " +
-                      std::to_string(rank));
+    op_fail(node,
+            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -69,8 +69,8 @@ Tensor op_reshape(const Node& node, const Inputs& in) {
   int64_t inferred = -1, known = 1;
   for (size_t i = 0; i < dims.size(); ++i) {
     if (dims[i] == 0 && !allow_zero) {
-      if (i >= out.dims.size()) op_fail(node, "shape has 0 at axis " + std::to_string(i) +
-                                                  " past the input's rank");
+      if (i >= out.dims.size())
+        op_fail(node, "shape has 0 at axis " + std::to_string(i) + " past the input's rank");
       dims[i] = out.dims[i];
     }
     if (dims[i] == -1) {
@@ -113,21 +113,24 @@ Tensor op_transpose(const Node& node, const Inputs& in) {
     ok = perm[d] >= 0 && perm[d] < static_cast<int64_t>(rank) && !seen[perm[d]];
     if (ok) seen[perm[d]] = true;
   }
-  if (!ok) op_fail(node, "perm " + shape_str(perm) + " is not a permutation of " +
-                             std::to_string(rank) + " axes");
+  if (!ok)
+    op_fail(node, "perm " + shape_str(perm) + " is not a permutation of " + std::to_string(rank) +
+                      " axes");
   Dims dims(rank);
   for (size_t d = 0; d < rank; ++d) dims[d] = x.dims[perm[d]];
   Tensor out = Tensor::zeros(x.dtype, dims);
-  if (x.dtype == NNPORT_DTYPE_INT64) transpose_values<int64_t>(x, perm, out);
-  else transpose_values<float>(x, perm, out);
+  if (x.dtype == NNPORT_DTYPE_INT64)
+    transpose_values<int64_t>(x, perm, out);
+  else
+    transpose_values<float>(x, perm, out);
   return out;
 }
 
 // The value is an attribute: value (a tensor), value_float(s), value_int(s).
 Tensor op_constant(const Node& node, const Inputs&) {
   if (node.attributes.size() != 1) {
-    op_fail(node, "needs exactly one value attribute, has " +
-                      std::to_string(node.attributes.size()));
+    op_fail(node,
+            "needs exactly one value attribute, has " + std::to_string(node.attributes.size()));
   }
   const Attribute& a = node.attributes[0];
   if (a.name == "value" && a.t.has_value()) return *a.t;
@@ -139,8 +142,9 @@ Tensor op_constant(const Node& node, const Inputs&) {
   if (a.name == "value_ints" && a.type == Attribute::kInts) {
     return Tensor::ints({static_cast<int64_t>(a.ints.size())}, a.ints);
   }
-  op_unimplemented(node, "attribute '" + a.name + "' is not supported; supported: value, "
-                         "value_float, value_floats, value_int, value_ints");
+  op_unimplemented(node, "attribute '" + a.name +
+                             "' is not supported; supported: value, "
+                             "value_float, value_floats, value_int, value_ints");
 }
 
 }  // namespace minimal

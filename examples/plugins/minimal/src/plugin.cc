@@ -43,8 +43,8 @@ std::vector<TensorInfo> select(const std::vector<ValueInfo>& all,
       std::string known;
       for (const auto& v : all) known += (known.empty() ? "'" : ", '") + v.name + "'";
       throw Error(NNPORT_INVALID_ARGUMENT, std::string("minimal: the model has no ") + what +
-                                               " named '" + name + "'; its " + what + "s: " +
-                                               known);
+                                               " named '" + name + "'; its " + what +
+                                               "s: " + known);
     }
     out.push_back(to_info(*found));
   }
@@ -60,8 +60,7 @@ class MinimalWrapper : public nnport::plugin::Wrapper {
     if (inputs_.size() != interp_.inputs().size()) {
       throw Error(NNPORT_INVALID_ARGUMENT,
                   "minimal: input_names lists " + std::to_string(inputs_.size()) +
-                      " inputs but the model needs all " +
-                      std::to_string(interp_.inputs().size()));
+                      " inputs but the model needs all " + std::to_string(interp_.inputs().size()));
     }
   }
 
@@ -89,10 +88,9 @@ class MinimalWrapper : public nnport::plugin::Wrapper {
       Tensor v = Tensor::zeros(static_cast<nnport_dtype>(t.dtype), Dims(t.dims, t.dims + t.rank));
       const size_t bytes = v.size() * (t.dtype == NNPORT_DTYPE_INT64 ? 8 : 4);
       if (t.nbytes != bytes || (bytes > 0 && t.data == nullptr)) {
-        throw Error(NNPORT_INVALID_ARGUMENT, "minimal: input '" + name + "' of shape " +
-                                                 shape_str(v.dims) + " needs " +
-                                                 std::to_string(bytes) + " bytes, got " +
-                                                 std::to_string(t.nbytes));
+        throw Error(NNPORT_INVALID_ARGUMENT,
+                    "minimal: input '" + name + "' of shape " + shape_str(v.dims) + " needs " +
+                        std::to_string(bytes) + " bytes, got " + std::to_string(t.nbytes));
       }
       if (bytes > 0) {
         std::memcpy(t.dtype == NNPORT_DTYPE_INT64 ? static_cast<void*>(v.i64.data())

@@ -7,10 +7,10 @@
 namespace minimal {
 
 void ProtoReader::fail(const std::string& why) const {
-  throw nnport::plugin::Error(NNPORT_INVALID_ARGUMENT,
-                              "malformed protobuf: " + why + " in " + std::string(message_) +
-                                  " at byte " + std::to_string(pos_) + " of " +
-                                  std::to_string(data_.size()));
+  throw nnport::plugin::Error(NNPORT_INVALID_ARGUMENT, "malformed protobuf: " + why + " in " +
+                                                           std::string(message_) + " at byte " +
+                                                           std::to_string(pos_) + " of " +
+                                                           std::to_string(data_.size()));
 }
 
 uint64_t ProtoReader::read_varint() {
@@ -75,10 +75,18 @@ std::string_view ProtoReader::bytes() {
 
 void ProtoReader::skip() {
   switch (wire_type_) {
-    case kVarint: read_varint(); break;
-    case kFixed64: take(8); break;
-    case kFixed32: take(4); break;
-    case kLen: take(read_varint()); break;
+    case kVarint:
+      read_varint();
+      break;
+    case kFixed64:
+      take(8);
+      break;
+    case kFixed32:
+      take(4);
+      break;
+    case kLen:
+      take(read_varint());
+      break;
   }
 }
 

@@ -17,8 +17,7 @@ class ProtoReader {
   enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLen = 2, kFixed32 = 5 };
 
   // message names the protobuf message being read, for error messages.
-  ProtoReader(std::string_view bytes, std::string_view message)
-      : data_(bytes), message_(message) {}
+  ProtoReader(std::string_view bytes, std::string_view message) : data_(bytes), message_(message) {}
 
   // Reads the next field's tag. Returns false at the end of the message.
   bool next();

@@ -35,11 +35,12 @@ int64_t Tensor::numel() const { return checked_numel(dims); }
 int64_t checked_numel(const Dims& dims) {
   int64_t n = 1;
   for (int64_t d : dims) {
-    if (d < 0) throw Error(NNPORT_INVALID_ARGUMENT, "minimal: shape " + shape_str(dims) +
-                                                        " has a negative dim");
+    if (d < 0)
+      throw Error(NNPORT_INVALID_ARGUMENT,
+                  "minimal: shape " + shape_str(dims) + " has a negative dim");
     if (d != 0 && n > kMaxElements / d) {
-      throw Error(NNPORT_INVALID_ARGUMENT, "minimal: shape " + shape_str(dims) +
-                                               " has more than 2^32 elements");
+      throw Error(NNPORT_INVALID_ARGUMENT,
+                  "minimal: shape " + shape_str(dims) + " has more than 2^32 elements");
     }
     n *= d;
   }
@@ -58,15 +59,24 @@ std::string shape_str(const Dims& dims) {
 
 std::string dtype_name(int32_t dtype) {
   switch (dtype) {
-    case NNPORT_DTYPE_FLOAT32: return "float32";
-    case NNPORT_DTYPE_UINT8: return "uint8";
-    case NNPORT_DTYPE_INT8: return "int8";
-    case NNPORT_DTYPE_INT32: return "int32";
-    case NNPORT_DTYPE_INT64: return "int64";
-    case NNPORT_DTYPE_BOOL: return "bool";
-    case NNPORT_DTYPE_FLOAT16: return "float16";
-    case NNPORT_DTYPE_FLOAT64: return "float64";
-    default: return "dtype " + std::to_string(dtype);
+    case NNPORT_DTYPE_FLOAT32:
+      return "float32";
+    case NNPORT_DTYPE_UINT8:
+      return "uint8";
+    case NNPORT_DTYPE_INT8:
+      return "int8";
+    case NNPORT_DTYPE_INT32:
+      return "int32";
+    case NNPORT_DTYPE_INT64:
+      return "int64";
+    case NNPORT_DTYPE_BOOL:
+      return "bool";
+    case NNPORT_DTYPE_FLOAT16:
+      return "float16";
+    case NNPORT_DTYPE_FLOAT64:
+      return "float64";
+    default:
+      return "dtype " + std::to_string(dtype);
   }
 }
 

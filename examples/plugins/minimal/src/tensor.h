@@ -15,9 +15,9 @@ using Dims = std::vector<int64_t>;
 
 struct Tensor {
   nnport_dtype dtype = NNPORT_DTYPE_FLOAT32;
-  Dims dims;                  // rank 0 is a scalar with one value
-  std::vector<float> f32;     // the values when dtype is FLOAT32
-  std::vector<int64_t> i64;   // the values when dtype is INT64
+  Dims dims;                 // rank 0 is a scalar with one value
+  std::vector<float> f32;    // the values when dtype is FLOAT32
+  std::vector<int64_t> i64;  // the values when dtype is INT64
 
   static Tensor floats(Dims dims, std::vector<float> values);
   static Tensor ints(Dims dims, std::vector<int64_t> values);
@@ -27,14 +27,28 @@ struct Tensor {
   int64_t numel() const;
   size_t size() const { return dtype == NNPORT_DTYPE_INT64 ? i64.size() : f32.size(); }
 
-  template <class T> std::vector<T>& values();
-  template <class T> const std::vector<T>& values() const;
+  template <class T>
+  std::vector<T>& values();
+  template <class T>
+  const std::vector<T>& values() const;
 };
 
-template <> inline std::vector<float>& Tensor::values<float>() { return f32; }
-template <> inline std::vector<int64_t>& Tensor::values<int64_t>() { return i64; }
-template <> inline const std::vector<float>& Tensor::values<float>() const { return f32; }
-template <> inline const std::vector<int64_t>& Tensor::values<int64_t>() const { return i64; }
+template <>
+inline std::vector<float>& Tensor::values<float>() {
+  return f32;
+}
+template <>
+inline std::vector<int64_t>& Tensor::values<int64_t>() {
+  return i64;
+}
+template <>
+inline const std::vector<float>& Tensor::values<float>() const {
+  return f32;
+}
+template <>
+inline const std::vector<int64_t>& Tensor::values<int64_t>() const {
+  return i64;
+}
 
 // Product of dims; throws Error(INVALID_ARGUMENT) on a negative dim or when
 // the count would pass kMaxElements (a garbage model must not allocate TBs).

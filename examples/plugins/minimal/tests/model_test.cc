@@ -10,13 +10,13 @@ namespace {
 namespace t = minimal::testing;
 
 TEST(Model, ParsesGraphAttributesAndShapes) {
-  const Model m = parse_model(t::model(
-      {t::node("Gemm", {"x", "w", ""}, {"y"},
-               {t::int_attr("transB", 1), t::float_attr("alpha", 0.5f),
-                t::ints_attr("unused", {3, -4})},
-               "fc")},
-      {t::tensor_proto("w", {2, 3}, {1, 2, 3, 4, 5, 6})}, {t::value_info("x", 1, {-1, 3})},
-      {t::value_info("y", 1, {-1, 2})}, 17));
+  const Model m =
+      parse_model(t::model({t::node("Gemm", {"x", "w", ""}, {"y"},
+                                    {t::int_attr("transB", 1), t::float_attr("alpha", 0.5f),
+                                     t::ints_attr("unused", {3, -4})},
+                                    "fc")},
+                           {t::tensor_proto("w", {2, 3}, {1, 2, 3, 4, 5, 6})},
+                           {t::value_info("x", 1, {-1, 3})}, {t::value_info("y", 1, {-1, 2})}, 17));
   EXPECT_EQ(m.ir_version, 8);
   EXPECT_EQ(m.opset(), 17);
   ASSERT_EQ(m.graph.nodes.size(), 1u);
@@ -55,23 +55,23 @@ TEST(Model, RunsGemmReluWithAConstantReshape) {
 TEST(Model, InterpreterRejectsGraphsItCannotRun) {
   const auto in = t::value_info("x", 1, {2});
   const auto out = t::value_info("y", 1, {2});
-  EXPECT_PLUGIN_ERROR(Interpreter(parse_model(t::model({t::node("Conv", {"x"}, {"y"})}, {}, {in},
-                                                       {out}))),
-                      NNPORT_UNIMPLEMENTED,
-                      "op 'Conv' (node 'Conv_0') is not supported; supported: Add, Constant, Div, "
-                      "Flatten, Gather, Gemm, Identity, LayerNormalization, MatMul, Mul, "
-                      "ReduceMean, Relu, Reshape, Shape, Sigmoid, Slice, Softmax, Sub, Tanh, "
-                      "Transpose");
   EXPECT_PLUGIN_ERROR(
-      Interpreter(parse_model(t::model({t::node("Relu", {"y2"}, {"y"}), t::node("Relu", {"x"}, {"y2"})},
-                                       {}, {in}, {out}))),
+      Interpreter(parse_model(t::model({t::node("Conv", {"x"}, {"y"})}, {}, {in}, {out}))),
+      NNPORT_UNIMPLEMENTED,
+      "op 'Conv' (node 'Conv_0') is not supported; supported: Add, Constant, Div, "
+      "Flatten, Gather, Gemm, Identity, LayerNormalization, MatMul, Mul, "
+      "ReduceMean, Relu, Reshape, Shape, Sigmoid, Slice, Softmax, Sub, Tanh, "
+      "Transpose");
+  EXPECT_PLUGIN_ERROR(
+      Interpreter(parse_model(t::model(
+          {t::node("Relu", {"y2"}, {"y"}), t::node("Relu", {"x"}, {"y2"})}, {}, {in}, {out}))),
       NNPORT_INVALID_ARGUMENT, "reads 'y2' before any node produces it");
-  EXPECT_PLUGIN_ERROR(Interpreter(parse_model(t::model({t::node("Relu", {"x"}, {"z"})}, {}, {in},
-                                                       {out}))),
-                      NNPORT_INVALID_ARGUMENT, "graph output 'y' is produced by no node");
-  EXPECT_PLUGIN_ERROR(Interpreter(parse_model(t::model({t::node("Add", {"x"}, {"y"})}, {}, {in},
-                                                       {out}))),
-                      NNPORT_INVALID_ARGUMENT, "has 1 inputs, expected 2 to 2");
+  EXPECT_PLUGIN_ERROR(
+      Interpreter(parse_model(t::model({t::node("Relu", {"x"}, {"z"})}, {}, {in}, {out}))),
+      NNPORT_INVALID_ARGUMENT, "graph output 'y' is produced by no node");
+  EXPECT_PLUGIN_ERROR(
+      Interpreter(parse_model(t::model({t::node("Add", {"x"}, {"y"})}, {}, {in}, {out}))),
+      NNPORT_INVALID_ARGUMENT, "has 1 inputs, expected 2 to 2");
   EXPECT_PLUGIN_ERROR(Interpreter(parse_model(t::model({t::node("Relu", {"x"}, {"y"})}, {},
                                                        {t::value_info("x", 11, {2})}, {out}))),
                       NNPORT_UNIMPLEMENTED, "input 'x' has dtype float64");

@@ -13,9 +13,9 @@
 namespace minimal::testing {
 
 struct Npy {
-  std::string descr;           // "<f4", "<i8", ...
+  std::string descr;  // "<f4", "<i8", ...
   std::vector<int64_t> shape;
-  std::string data;            // raw little-endian bytes
+  std::string data;  // raw little-endian bytes
 };
 
 inline Npy read_npy(const std::string& path) {
@@ -39,11 +39,13 @@ inline Npy read_npy(const std::string& path) {
   Npy npy;
   const size_t d = header.find("'descr':");
   const size_t q1 = header.find('\'', d + 8), q2 = header.find('\'', q1 + 1);
-  if (d == std::string::npos || q1 == std::string::npos || q2 == std::string::npos) fail("no descr");
+  if (d == std::string::npos || q1 == std::string::npos || q2 == std::string::npos)
+    fail("no descr");
   npy.descr = header.substr(q1 + 1, q2 - q1 - 1);
   if (header.find("'fortran_order': False") == std::string::npos) fail("Fortran order");
   const size_t s = header.find("'shape':"), p1 = header.find('(', s), p2 = header.find(')', p1);
-  if (s == std::string::npos || p1 == std::string::npos || p2 == std::string::npos) fail("no shape");
+  if (s == std::string::npos || p1 == std::string::npos || p2 == std::string::npos)
+    fail("no shape");
   const std::string dims = header.substr(p1 + 1, p2 - p1 - 1);
   size_t pos = 0;
   while (pos < dims.size()) {

@@ -45,14 +45,19 @@ inline Node make_node(const std::string& op, std::vector<Attribute> attrs = {}) 
   return n;
 }
 
-inline Tensor run(const std::string& op, std::vector<Tensor> in, std::vector<Attribute> attrs = {}) {
+inline Tensor run(const std::string& op, std::vector<Tensor> in,
+                  std::vector<Attribute> attrs = {}) {
   Inputs args;
   for (const auto& t : in) args.push_back(&t);
   return run_op(make_node(op, std::move(attrs)), args).at(0);
 }
 
-inline Tensor f(Dims dims, std::vector<float> v) { return Tensor::floats(std::move(dims), std::move(v)); }
-inline Tensor i(Dims dims, std::vector<int64_t> v) { return Tensor::ints(std::move(dims), std::move(v)); }
+inline Tensor f(Dims dims, std::vector<float> v) {
+  return Tensor::floats(std::move(dims), std::move(v));
+}
+inline Tensor i(Dims dims, std::vector<int64_t> v) {
+  return Tensor::ints(std::move(dims), std::move(v));
+}
 
 inline void expect_floats(const Tensor& t, const Dims& dims, const std::vector<float>& want) {
   ASSERT_EQ(t.dtype, NNPORT_DTYPE_FLOAT32);

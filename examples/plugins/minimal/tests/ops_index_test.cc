@@ -16,14 +16,14 @@ TEST(Index, ShapeWithStartAndEnd) {
   EXPECT_EQ(run("Shape", {f({2, 3, 4}, std::vector<float>(24))}).i64,
             (std::vector<int64_t>{2, 3, 4}));
   EXPECT_EQ(run("Shape", {f({2, 3, 4}, std::vector<float>(24))},
-                {int_attr("start", -2), int_attr("end", 100)}).i64,
+                {int_attr("start", -2), int_attr("end", 100)})
+                .i64,
             (std::vector<int64_t>{3, 4}));
 }
 
 TEST(Index, GatherRowsAndColumns) {
   // Rows 1, 0, -1 of a 2x3 matrix; then columns [[2, 0]] -> shape 2x1x2.
-  expect_floats(run("Gather", {k2x3, i({3}, {1, 0, -1})}), {3, 3},
-                {4, 5, 6, 1, 2, 3, 4, 5, 6});
+  expect_floats(run("Gather", {k2x3, i({3}, {1, 0, -1})}), {3, 3}, {4, 5, 6, 1, 2, 3, 4, 5, 6});
   expect_floats(run("Gather", {k2x3, i({1, 2}, {2, 0})}, {int_attr("axis", 1)}), {2, 1, 2},
                 {3, 1, 6, 4});
   EXPECT_PLUGIN_ERROR(run("Gather", {k2x3, i({1}, {2})}), NNPORT_INVALID_ARGUMENT,
@@ -66,8 +66,8 @@ TEST(Normalize, LayerNormalizationWithScaleAndBias) {
 
 TEST(Normalize, ReduceMeanAxes) {
   expect_floats(run("ReduceMean", {k2x3}, {ints_attr("axes", {1})}), {2, 1}, {2, 5});
-  expect_floats(run("ReduceMean", {k2x3}, {ints_attr("axes", {-2}), int_attr("keepdims", 0)}),
-                {3}, {2.5f, 3.5f, 4.5f});
+  expect_floats(run("ReduceMean", {k2x3}, {ints_attr("axes", {-2}), int_attr("keepdims", 0)}), {3},
+                {2.5f, 3.5f, 4.5f});
   expect_floats(run("ReduceMean", {k2x3}), {1, 1}, {3.5f});
 }
 

@@ -137,19 +137,18 @@ TEST(Shape, Reshape) {
                       "two -1 dims");
   EXPECT_PLUGIN_ERROR(run("Reshape", {x, i({2}, {4, 2})}), NNPORT_INVALID_ARGUMENT,
                       "cannot reshape 2x3 (6 elements) to 4x2");
-  EXPECT_PLUGIN_ERROR(run("Reshape", {x, f({2}, {3, 2})}), NNPORT_INVALID_ARGUMENT,
-                      "1-D int64");
+  EXPECT_PLUGIN_ERROR(run("Reshape", {x, f({2}, {3, 2})}), NNPORT_INVALID_ARGUMENT, "1-D int64");
 }
 
 TEST(Shape, Transpose) {
   expect_floats(run("Transpose", {f({2, 3}, {1, 2, 3, 4, 5, 6})}), {3, 2}, {1, 4, 2, 5, 3, 6});
   // out[a][b][c] = x[b][a][c] for x = 0..7 of shape 2x2x2.
-  expect_floats(run("Transpose", {f({2, 2, 2}, {0, 1, 2, 3, 4, 5, 6, 7})},
-                    {ints_attr("perm", {1, 0, 2})}),
-                {2, 2, 2}, {0, 1, 4, 5, 2, 3, 6, 7});
-  EXPECT_PLUGIN_ERROR(run("Transpose", {f({2, 3}, {1, 2, 3, 4, 5, 6})},
-                          {ints_attr("perm", {0, 0})}),
-                      NNPORT_INVALID_ARGUMENT, "not a permutation");
+  expect_floats(
+      run("Transpose", {f({2, 2, 2}, {0, 1, 2, 3, 4, 5, 6, 7})}, {ints_attr("perm", {1, 0, 2})}),
+      {2, 2, 2}, {0, 1, 4, 5, 2, 3, 6, 7});
+  EXPECT_PLUGIN_ERROR(
+      run("Transpose", {f({2, 3}, {1, 2, 3, 4, 5, 6})}, {ints_attr("perm", {0, 0})}),
+      NNPORT_INVALID_ARGUMENT, "not a permutation");
 }
 
 TEST(Ops, ConstantFromListAttribute) {

@@ -30,7 +30,7 @@ inline nnport_sink string_sink(std::string* s) {
 // The plugin's backend, loaded once per process; nullptr plus why() when not.
 inline const nnport_backend* load_backend(std::string* why) {
   static std::string error;
-  static const nnport_backend* backend = [] () -> const nnport_backend* {
+  static const nnport_backend* backend = []() -> const nnport_backend* {
     void* handle = dlopen(MINIMAL_PLUGIN_FILE, RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       error = dlerror();

@@ -25,7 +25,8 @@ class PluginTest : public ::testing::Test {
   }
   // Writes bytes to a file in the test's temp folder and returns its path.
   std::string write_model(const std::string& name, const std::string& bytes) {
-    const fs::path dir = fs::temp_directory_path() / ("nnport_minimal_test_" + std::to_string(getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("nnport_minimal_test_" + std::to_string(getpid()));
     fs::create_directories(dir);
     const fs::path path = dir / name;
     std::ofstream(path, std::ios::binary) << bytes;
@@ -65,18 +66,17 @@ TEST_F(PluginTest, ToBackendKeepsTheOnnxFile) {
   nnport_sink files_sink = t::string_sink(&files), err_sink = t::string_sink(&err);
   const char* ir = "/some/model.onnx";
   ASSERT_NE(backend_->to_backend, nullptr);
-  EXPECT_EQ(backend_->to_backend(&ir, 1, "/tmp", "{}", NNPORT_LOG_INFO, "cpu", &files_sink,
-                                 &err_sink),
-            NNPORT_OK);
+  EXPECT_EQ(
+      backend_->to_backend(&ir, 1, "/tmp", "{}", NNPORT_LOG_INFO, "cpu", &files_sink, &err_sink),
+      NNPORT_OK);
   EXPECT_EQ(files, ir);
 }
 
 TEST_F(PluginTest, RunsAModelAndReportsInfos) {
   const std::string path = write_model(
-      "two_out.onnx",
-      t::model({t::node("Relu", {"x"}, {"a"}), t::node("Add", {"x", "one"}, {"b"})},
-               {t::tensor_proto("one", {1}, {1})}, {t::value_info("x", 1, {-1, 2})},
-               {t::value_info("a", 1, {-1, 2}), t::value_info("b", 1, {-1, 2})}));
+      "two_out.onnx", t::model({t::node("Relu", {"x"}, {"a"}), t::node("Add", {"x", "one"}, {"b"})},
+                               {t::tensor_proto("one", {1}, {1})}, {t::value_info("x", 1, {-1, 2})},
+                               {t::value_info("a", 1, {-1, 2}), t::value_info("b", 1, {-1, 2})}));
   const auto r = t::run_model(path, {floats("x", {1, 2}, {-3, 4})}, {"b", "a"});
   ASSERT_EQ(r.code, NNPORT_OK) << r.error;
   ASSERT_EQ(r.input_infos.size(), 1u);  // the initializer is no input
@@ -95,11 +95,11 @@ TEST_F(PluginTest, BuildErrorsAreCleanAndSpecific) {
   const auto in = t::value_info("x", 1, {1, 3, 8, 8});
   const auto out = t::value_info("y", 1, {1, 3, 8, 8});
   const std::string conv = write_model(
-      "conv.onnx", t::model({t::node("Conv", {"x", "w"}, {"y"})},
-                            {t::tensor_proto("w", {3, 3, 1, 1}, {1, 0, 0, 0, 1, 0, 0, 0, 1})},
-                            {in}, {out}));
-  const std::string relu = write_model("relu.onnx",
-                                       t::model({t::node("Relu", {"x"}, {"y"})}, {}, {in}, {out}));
+      "conv.onnx",
+      t::model({t::node("Conv", {"x", "w"}, {"y"})},
+               {t::tensor_proto("w", {3, 3, 1, 1}, {1, 0, 0, 0, 1, 0, 0, 0, 1})}, {in}, {out}));
+  const std::string relu =
+      write_model("relu.onnx", t::model({t::node("Relu", {"x"}, {"y"})}, {}, {in}, {out}));
   const std::string garbage = write_model("garbage.onnx", "\x0a\xff\xff\x03 not a model");
   struct Case {
     const char* label;
@@ -110,14 +110,26 @@ TEST_F(PluginTest, BuildErrorsAreCleanAndSpecific) {
     const char* message;
   };
   const std::vector<Case> cases = {
-      {"unsupported op", conv, {}, "cpu", NNPORT_UNIMPLEMENTED,
+      {"unsupported op",
+       conv,
+       {},
+       "cpu",
+       NNPORT_UNIMPLEMENTED,
        "minimal: op 'Conv' (node 'Conv_0') is not supported; supported: Add, "},
       {"missing file", conv + ".absent", {}, "cpu", NNPORT_NOT_FOUND, "does not exist"},
-      {"a folder", fs::path(conv).parent_path().string(), {}, "cpu", NNPORT_NOT_FOUND,
+      {"a folder",
+       fs::path(conv).parent_path().string(),
+       {},
+       "cpu",
+       NNPORT_NOT_FOUND,
        "not a file"},
       {"garbage", garbage, {}, "cpu", NNPORT_INVALID_ARGUMENT, "malformed protobuf"},
       {"gpu device", relu, {}, "cuda:0", NNPORT_UNAVAILABLE, "cpu only"},
-      {"unknown output", relu, {"z"}, "cpu", NNPORT_INVALID_ARGUMENT,
+      {"unknown output",
+       relu,
+       {"z"},
+       "cpu",
+       NNPORT_INVALID_ARGUMENT,
        "no output named 'z'; its outputs: 'y'"},
   };
   for (const auto& c : cases) {
@@ -130,9 +142,9 @@ TEST_F(PluginTest, BuildErrorsAreCleanAndSpecific) {
 
 TEST_F(PluginTest, RuntimeErrorsComeBackAsCodes) {
   const std::string path = write_model(
-      "matmul.onnx", t::model({t::node("MatMul", {"x", "w"}, {"y"})},
-                              {t::tensor_proto("w", {3, 1}, {1, 1, 1})},
-                              {t::value_info("x", 1, {1, -1})}, {t::value_info("y", 1, {1, 1})}));
+      "matmul.onnx",
+      t::model({t::node("MatMul", {"x", "w"}, {"y"})}, {t::tensor_proto("w", {3, 1}, {1, 1, 1})},
+               {t::value_info("x", 1, {1, -1})}, {t::value_info("y", 1, {1, 1})}));
   const auto r = t::run_model(path, {floats("x", {1, 2}, {1, 2})});
   EXPECT_EQ(r.code, NNPORT_INVALID_ARGUMENT);
   EXPECT_NE(r.error.find("do not multiply: 2 != 3"), std::string::npos) << r.error;
@@ -149,7 +161,8 @@ class ModelTest : public PluginTest, public ::testing::WithParamInterface<std::s
 
 TEST_P(ModelTest, MatchesPyTorch) {
   const fs::path dir = fs::path(models_dir()) / GetParam();
-  if (!fs::exists(dir / "model.onnx")) GTEST_SKIP() << "no model at " << dir << " (set NNPORT_MODELS_DIR)";
+  if (!fs::exists(dir / "model.onnx"))
+    GTEST_SKIP() << "no model at " << dir << " (set NNPORT_MODELS_DIR)";
   // Learn the input order from the model, then feed inputs/<name>.npy.
   auto info = t::run_model((dir / "model.onnx").string(), {}, {}, "cpu", false);
   ASSERT_EQ(info.code, NNPORT_OK) << info.error;
@@ -176,8 +189,9 @@ TEST_P(ModelTest, MatchesPyTorch) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, ModelTest, ::testing::Values("tiny_mlp", "two_in_two_out", "int64_input",
-                                                                "transformer_layer"));
+INSTANTIATE_TEST_SUITE_P(Models, ModelTest,
+                         ::testing::Values("tiny_mlp", "two_in_two_out", "int64_input",
+                                           "transformer_layer"));
 
 }  // namespace
 }  // namespace minimal

@@ -14,11 +14,11 @@ namespace {
 namespace t = minimal::testing;
 
 std::string valid_model() {
-  return t::model({t::node("Gemm", {"x", "w", "b"}, {"h"}, {t::int_attr("transB", 1)}),
-                   t::node("Relu", {"h"}, {"y"})},
-                  {t::tensor_proto("w", {2, 3}, {1, 2, 3, 4, 5, 6}),
-                   t::tensor_proto("b", {2}, {0.5f, -100})},
-                  {t::value_info("x", 1, {-1, 3})}, {t::value_info("y", 1, {-1, 2})});
+  return t::model(
+      {t::node("Gemm", {"x", "w", "b"}, {"h"}, {t::int_attr("transB", 1)}),
+       t::node("Relu", {"h"}, {"y"})},
+      {t::tensor_proto("w", {2, 3}, {1, 2, 3, 4, 5, 6}), t::tensor_proto("b", {2}, {0.5f, -100})},
+      {t::value_info("x", 1, {-1, 3})}, {t::value_info("y", 1, {-1, 2})});
 }
 
 // Parsing bytes, then building an interpreter, may fail only with Error.
@@ -47,8 +47,8 @@ struct BadCase {
 };
 
 TEST(ProtoReader, MalformedModelsGiveCleanErrors) {
-  const std::string huge_len = bytes_of({0x3a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                         0xff, 0x01});
+  const std::string huge_len =
+      bytes_of({0x3a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01});
   const std::vector<BadCase> cases = {
       {"empty file", "", NNPORT_INVALID_ARGUMENT, "no graph"},
       {"text file", "hello, world\n", NNPORT_INVALID_ARGUMENT, "malformed protobuf"},
@@ -56,11 +56,10 @@ TEST(ProtoReader, MalformedModelsGiveCleanErrors) {
       {"length past the end", bytes_of({0x3a, 0x05, 'a', 'b'}), NNPORT_INVALID_ARGUMENT,
        "needs 5 bytes, 2 left"},
       {"length near 2^64", huge_len, NNPORT_INVALID_ARGUMENT, "bytes, 0 left"},
-      {"field number 0", bytes_of({0x00, 0x01}), NNPORT_INVALID_ARGUMENT,
-       "invalid field number 0"},
+      {"field number 0", bytes_of({0x00, 0x01}), NNPORT_INVALID_ARGUMENT, "invalid field number 0"},
       {"group wire type", bytes_of({0x0b}), NNPORT_INVALID_ARGUMENT, "unsupported wire type 3"},
-      {"eleven-byte varint", bytes_of({0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                       0xff, 0x01}),
+      {"eleven-byte varint",
+       bytes_of({0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}),
        NNPORT_INVALID_ARGUMENT, "varint longer than 10 bytes"},
       {"graph as a varint", bytes_of({0x38, 0x01}), NNPORT_INVALID_ARGUMENT,
        "field 7 has wire type 0, expected 2"},

@@ -72,8 +72,10 @@ inline Msg value_info(const std::string& name, int elem_type, const std::vector<
   Msg shape;
   for (int64_t d : dims) {
     Msg dim;
-    if (d >= 0) dim.varint(1, static_cast<uint64_t>(d));
-    else dim.bytes(2, "N");
+    if (d >= 0)
+      dim.varint(1, static_cast<uint64_t>(d));
+    else
+      dim.bytes(2, "N");
     shape.msg(1, dim);
   }
   Msg tensor_type;

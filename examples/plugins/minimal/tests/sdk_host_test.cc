@@ -88,8 +88,7 @@ TEST_P(SdkHostTest, OnnxRuntimeAgreesWithTheReference) {
   auto ort = registry_.find("onnxruntime");
   std::string why;
   if (!ort.ok() || !(*ort)->is_available(false, &why)) {
-    GTEST_SKIP() << "onnxruntime backend not usable: "
-                 << (ort.ok() ? why : ort.status().message());
+    GTEST_SKIP() << "onnxruntime backend not usable: " << (ort.ok() ? why : ort.status().message());
   }
   const std::vector<std::string> files = {(dir / "model.onnx").string()};
   auto ref = minimal_->build_wrapper(files);
