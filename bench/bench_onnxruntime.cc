@@ -4,12 +4,18 @@
 //   nnport_bench_onnxruntime --benchmark_enable_random_interleaving=true
 //     --benchmark_repetitions=20 --benchmark_report_aggregates_only=true
 // and it ends with a table of medians, ratio and difference per model.
+// paired/<model> runs one plain call and one nnport call per iteration (order
+// alternating) and reports the median of the per-pair differences: drift in
+// the machine's load hits both calls of a pair alike, so this is the steadier
+// figure on a noisy machine.
 // Environment: NNPORT_MODELS_DIR (default <source>/tests/models/out),
 // NNPORT_BENCH_THREADS (intra-op threads for every model; default: 2 for
 // resnet18, 1 for tiny_mlp).
 #include <benchmark/benchmark.h>
 #include <onnxruntime_cxx_api.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +41,8 @@ struct Model {
   std::vector<Ort::Value> input_values;
   std::vector<std::string> input_names, output_names;
   std::vector<const char*> input_ptrs, output_ptrs;
+  // paired/<model> samples, microseconds per call
+  std::vector<double> paired_plain, paired_nnport;
 };
 
 std::string models_dir() {
@@ -52,11 +60,14 @@ Ort::Env& plain_env() {
   return env;
 }
 
-// Both sides get exactly these session settings.
+// Both sides get exactly these session settings. Spinning is off because two
+// sessions alternate in one process: a pool that spins after its run would
+// steal the 2 cores from the other session's next run.
 std::string deploy_cfg(int threads) {
   return R"({"backend_config": {"type": "onnxruntime", "intra_op_num_threads": )" +
          std::to_string(threads) +
-         R"(, "inter_op_num_threads": 1, "graph_optimization_level": "all"}})";
+         R"(, "inter_op_num_threads": 1, "graph_optimization_level": "all",)"
+         R"( "session_config": {"session.intra_op.allow_spinning": "0"}}})";
 }
 
 Ort::SessionOptions plain_options(int threads) {
@@ -65,6 +76,7 @@ Ort::SessionOptions plain_options(int threads) {
   so.SetInterOpNumThreads(1);
   so.SetGraphOptimizationLevel(ORT_ENABLE_ALL);
   so.SetExecutionMode(ORT_SEQUENTIAL);
+  so.AddConfigEntry("session.intra_op.allow_spinning", "0");
   return so;
 }
 
@@ -101,24 +113,71 @@ std::string prepare(Model& m, const nnport::BackendManager& ort) {
   return "";
 }
 
+void run_plain(Model* m, const Ort::RunOptions& run_options) {
+  auto outputs =
+      m->session->Run(run_options, m->input_ptrs.data(), m->input_values.data(),
+                      m->input_values.size(), m->output_ptrs.data(), m->output_ptrs.size());
+  benchmark::DoNotOptimize(outputs.data());
+}
+
+bool run_nnport(Model* m, benchmark::State& state) {
+  auto outputs = m->wrapper->forward(m->inputs);
+  if (!outputs.ok()) state.SkipWithError(outputs.status().message().c_str());
+  benchmark::DoNotOptimize(outputs.ok());
+  return outputs.ok();
+}
+
 void bm_plain_ort(benchmark::State& state, Model* m) {
   Ort::RunOptions run_options;
-  for (auto _ : state) {
-    auto outputs =
-        m->session->Run(run_options, m->input_ptrs.data(), m->input_values.data(),
-                        m->input_values.size(), m->output_ptrs.data(), m->output_ptrs.size());
-    benchmark::DoNotOptimize(outputs.data());
-  }
+  for (auto _ : state) run_plain(m, run_options);
 }
 
 void bm_nnport(benchmark::State& state, Model* m) {
+  for (auto _ : state)
+    if (!run_nnport(m, state)) break;
+}
+
+void bm_paired(benchmark::State& state, Model* m) {
+  using Clock = std::chrono::steady_clock;
+  auto us = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double, std::micro>(b - a).count();
+  };
+  Ort::RunOptions run_options;
+  bool nnport_first = false;
   for (auto _ : state) {
-    auto outputs = m->wrapper->forward(m->inputs);
-    if (!outputs.ok()) {
-      state.SkipWithError(outputs.status().message().c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(outputs->size());
+    auto t0 = Clock::now();
+    if (nnport_first && !run_nnport(m, state)) break;
+    auto t1 = Clock::now();
+    run_plain(m, run_options);
+    auto t2 = Clock::now();
+    if (!nnport_first && !run_nnport(m, state)) break;
+    auto t3 = Clock::now();
+    m->paired_plain.push_back(us(t1, t2));
+    m->paired_nnport.push_back(nnport_first ? us(t0, t1) : us(t2, t3));
+    nnport_first = !nnport_first;
+  }
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Medians of the paired samples: per call, and of the per-pair differences.
+void print_paired(const std::vector<std::unique_ptr<Model>>& models) {
+  bool header = false;
+  for (const auto& m : models) {
+    if (m->paired_plain.empty()) continue;
+    if (!header)
+      std::printf("\n%-12s %8s %14s %14s %8s %16s\n", "paired", "pairs", "plain ORT us",
+                  "nnport us", "ratio", "median(diff) us");
+    header = true;
+    std::vector<double> diff(m->paired_plain.size());
+    for (size_t i = 0; i < diff.size(); ++i) diff[i] = m->paired_nnport[i] - m->paired_plain[i];
+    double plain = median(m->paired_plain), nn = median(m->paired_nnport);
+    std::printf("%-12s %8zu %14.2f %14.2f %8.4f %16.2f\n", m->name.c_str(), diff.size(), plain, nn,
+                nn / plain, median(diff));
   }
 }
 
@@ -185,11 +244,15 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("nnport/" + m->name).c_str(), bm_nnport, m.get())
         ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("paired/" + m->name).c_str(), bm_paired, m.get())
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
     std::fprintf(stderr, "%s: %d intra-op thread(s)\n", name, m->threads);
     models.push_back(std::move(m));
   }
   MedianTable reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  print_paired(models);
   benchmark::Shutdown();
   return 0;
 }
