@@ -11,29 +11,32 @@
 
 #include "nnport/plugin.h"
 
+/* Each TESTC_KIND uses only some of these functions. */
+#define TESTC_FN static __attribute__((unused))
+
 static void put(nnport_sink* s, const char* text) {
   if (s != NULL && s->append != NULL) s->append(s->ctx, text, strlen(text));
 }
 
-static int off_available(int with_custom_ops, nnport_sink* why) {
+TESTC_FN int off_available(int with_custom_ops, nnport_sink* why) {
   (void)with_custom_ops;
   put(why, "libtestoff.so.1: cannot open shared object file");
   return 0;
 }
-static int on_available(int with_custom_ops, nnport_sink* why) {
+TESTC_FN int on_available(int with_custom_ops, nnport_sink* why) {
   (void)with_custom_ops;
   (void)why;
   return 1;
 }
-static int off_version(nnport_sink* out, nnport_sink* err) {
+TESTC_FN int off_version(nnport_sink* out, nnport_sink* err) {
   (void)out;
   put(err, "the runtime is not installed");
   return NNPORT_UNAVAILABLE;
 }
-static int off_build(const char* const* files, size_t file_count, const char* device,
-                     const char* const* in, size_t in_count, const char* const* out,
-                     size_t out_count, const char* cfg, nnport_wrapper** w,
-                     const nnport_wrapper_api** api, nnport_sink* err) {
+TESTC_FN int off_build(const char* const* files, size_t file_count, const char* device,
+                       const char* const* in, size_t in_count, const char* const* out,
+                       size_t out_count, const char* cfg, nnport_wrapper** w,
+                       const nnport_wrapper_api** api, nnport_sink* err) {
   (void)files;
   (void)file_count;
   (void)device;
