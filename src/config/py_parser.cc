@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/py_arith.h"
+#include "config/py_keywords.h"
 #include "config/py_lexer.h"
 
 namespace nnport::config_detail {
@@ -14,44 +15,6 @@ namespace {
 constexpr int kMaxDepth = 200;
 // Names may be referenced many times; bound what the config can expand to.
 constexpr size_t kMaxValues = size_t{1} << 20;
-
-// Python keywords and what to call them in an error.
-const std::map<std::string, std::string, std::less<>>& keyword_constructs() {
-  static const std::map<std::string, std::string, std::less<>> kMap = {
-      {"import", "import"},
-      {"from", "import"},
-      {"def", "a function definition"},
-      {"class", "a class definition"},
-      {"if", "an 'if' statement"},
-      {"elif", "an 'if' statement"},
-      {"else", "an 'if' statement"},
-      {"for", "a loop"},
-      {"while", "a loop"},
-      {"with", "a 'with' statement"},
-      {"try", "a 'try' statement"},
-      {"except", "a 'try' statement"},
-      {"finally", "a 'try' statement"},
-      {"return", "'return'"},
-      {"del", "'del'"},
-      {"global", "'global'"},
-      {"nonlocal", "'nonlocal'"},
-      {"assert", "'assert'"},
-      {"raise", "'raise'"},
-      {"pass", "'pass'"},
-      {"break", "'break'"},
-      {"continue", "'continue'"},
-      {"yield", "'yield'"},
-      {"async", "'async'"},
-      {"await", "'await'"},
-      {"lambda", "a lambda"},
-      {"not", "a boolean operator ('not')"},
-      {"and", "a boolean operator ('and')"},
-      {"or", "a boolean operator ('or')"},
-      {"in", "a comparison ('in')"},
-      {"is", "a comparison ('is')"},
-  };
-  return kMap;
-}
 
 size_t count_values(const Config& v) {
   size_t n = 1;
