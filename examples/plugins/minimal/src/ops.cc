@@ -87,6 +87,15 @@ void op_unimplemented(const Node& node, const std::string& why) {
   throw Error(NNPORT_UNIMPLEMENTED, "minimal: " + node_label(node) + ": " + why);
 }
 
+int64_t wrap_axis(const Node& node, int64_t axis, size_t rank, int64_t extra) {
+  const auto r = static_cast<int64_t>(rank);
+  if (axis < -r || axis >= r + extra) {
+    op_fail(node,
+            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
+  }
+  return axis < 0 ? axis + r : axis;
+}
+
 int64_t attr_int(const Node& node, std::string_view name, int64_t fallback) {
   const Attribute* a = node.attribute(name);
   if (a == nullptr) return fallback;

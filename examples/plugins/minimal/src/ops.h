@@ -43,6 +43,9 @@ int64_t attr_int(const Node& node, std::string_view name, int64_t fallback);
 float attr_float(const Node& node, std::string_view name, float fallback);
 std::vector<int64_t> attr_ints(const Node& node, std::string_view name,
                                std::vector<int64_t> fallback);
+// A possibly negative axis as an index: valid axes are [-rank, rank + extra)
+// (extra 1 for ops such as Flatten whose axis may equal the rank).
+int64_t wrap_axis(const Node& node, int64_t axis, size_t rank, int64_t extra = 0);
 // Input i must be float32 (or, when allow_int64, int64).
 void require_dtype(const Node& node, const Inputs& inputs, size_t i, bool allow_int64);
 // Strides of a dense row-major tensor, in elements.

@@ -8,15 +8,6 @@ namespace minimal {
 
 namespace {
 
-int64_t wrap_axis(const Node& node, int64_t axis, size_t rank) {
-  const auto r = static_cast<int64_t>(rank);
-  if (axis < -r || axis >= r) {
-    op_fail(node,
-            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
-  }
-  return axis < 0 ? axis + r : axis;
-}
-
 // Copies out[idx] = x[src(idx)] for every output multi-index.
 template <class T, class Src>
 void gather_values(const Tensor& x, Tensor& out, Src src) {

@@ -9,15 +9,6 @@ namespace minimal {
 
 namespace {
 
-int64_t wrap_axis(const Node& node, int64_t axis, size_t rank) {
-  const auto r = static_cast<int64_t>(rank);
-  if (axis < -r || axis >= r) {
-    op_fail(node,
-            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
-  }
-  return axis < 0 ? axis + r : axis;
-}
-
 int64_t product(const Dims& dims, size_t begin, size_t end) {
   int64_t p = 1;
   for (size_t d = begin; d < end; ++d) p *= dims[d];

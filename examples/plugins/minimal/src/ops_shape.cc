@@ -6,16 +6,6 @@ namespace minimal {
 
 namespace {
 
-// Normalizes a possibly negative axis into [0, rank + extra).
-int64_t normalize_axis(const Node& node, int64_t axis, int64_t rank, int64_t extra) {
-  const int64_t limit = rank + extra;
-  if (axis < -limit || axis >= limit) {
-    op_fail(node,
-            "axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
-  }
-  return axis < 0 ? axis + rank : axis;
-}
-
 template <class T>
 void transpose_values(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) {
   const size_t rank = x.dims.size();
@@ -46,7 +36,7 @@ Tensor op_flatten(const Node& node, const Inputs& in) {
   require_dtype(node, in, 0, true);
   Tensor out = *in[0];
   const auto rank = static_cast<int64_t>(out.dims.size());
-  const int64_t axis = normalize_axis(node, attr_int(node, "axis", 1), rank, 1);
+  const int64_t axis = wrap_axis(node, attr_int(node, "axis", 1), static_cast<size_t>(rank), 1);
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d) (d < axis ? outer : inner) *= out.dims[d];
   out.dims = {outer, inner};

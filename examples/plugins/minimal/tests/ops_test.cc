@@ -124,6 +124,10 @@ TEST(Shape, IdentityAndFlatten) {
   EXPECT_EQ(run("Flatten", {f({2, 3, 4}, v)}, {int_attr("axis", 3)}).dims, (Dims{24, 1}));
   EXPECT_PLUGIN_ERROR(run("Flatten", {f({2, 3, 4}, v)}, {int_attr("axis", 4)}),
                       NNPORT_INVALID_ARGUMENT, "axis 4 is out of range for rank 3");
+  // Negative axes stop at -rank, even though a positive axis may equal the rank.
+  EXPECT_EQ(run("Flatten", {f({2, 3, 4}, v)}, {int_attr("axis", -3)}).dims, (Dims{1, 24}));
+  EXPECT_PLUGIN_ERROR(run("Flatten", {f({2, 3, 4}, v)}, {int_attr("axis", -4)}),
+                      NNPORT_INVALID_ARGUMENT, "axis -4 is out of range for rank 3");
 }
 
 TEST(Shape, Reshape) {
