@@ -4,6 +4,7 @@
 #ifndef NNPORT_STATUS_H_
 #define NNPORT_STATUS_H_
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,7 +52,19 @@ inline Status unimplemented(std::string m) { return {Code::kUnimplemented, std::
 inline Status io_error(std::string m) { return {Code::kIoError, std::move(m)}; }
 inline Status internal_error(std::string m) { return {Code::kInternal, std::move(m)}; }
 
-// A value or an error (C++20 has no std::expected).
+// Thrown by Result<T>::value() on an error: what() is the error's own
+// message, so a caller that forgot to check ok() still learns the cause.
+class NNPORT_API BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Status& status);
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+};
+
+// A value or an error (C++20 has no std::expected). Check ok() first;
+// value() on an error throws BadResultAccess with the error's message.
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -62,9 +75,18 @@ class [[nodiscard]] Result {
     static const Status kOk;
     return ok() ? kOk : std::get<1>(v_);
   }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& value() & {
+    if (!ok()) throw BadResultAccess(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    if (!ok()) throw BadResultAccess(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    if (!ok()) throw BadResultAccess(std::get<1>(v_));
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }

@@ -31,3 +31,12 @@ Status Status::with_context(std::string_view prefix) const {
 }
 
 }  // namespace nnport
+
+namespace nnport {
+
+BadResultAccess::BadResultAccess(const Status& status)
+    : std::logic_error("nnport: Result::value() called on an error (check ok() first): " +
+                       std::string(code_name(status.code())) + ": " + status.message()),
+      status_(status) {}
+
+}  // namespace nnport

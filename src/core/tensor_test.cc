@@ -144,5 +144,21 @@ TEST(Status, ContextAndCodeNames) {
   EXPECT_TRUE(v.status().ok());
 }
 
+TEST(Status, ValueOfAnErrorThrowsWithItsMessage) {
+  Result<int> r = not_found("work dir 'w' has no deploy.json");
+  try {
+    (void)r.value();
+    FAIL() << "value() of an error returned";
+  } catch (const BadResultAccess& e) {
+    EXPECT_NE(std::string(e.what()).find("work dir 'w' has no deploy.json"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("not found"), std::string::npos) << e.what();
+    EXPECT_EQ(e.status().code(), Code::kNotFound);
+  }
+  const Result<std::string> c = invalid_argument("bad");
+  EXPECT_THROW((void)*c, BadResultAccess);
+  EXPECT_THROW((void)std::move(r).value(), std::logic_error);
+}
+
 }  // namespace
 }  // namespace nnport
