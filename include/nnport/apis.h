@@ -28,33 +28,58 @@ struct DeployInfo {
   Config deploy_cfg = Config::object();    // the merged deploy config
   std::vector<std::string> ir_files;       // absolute paths of the ONNX file(s)
   std::vector<std::string> backend_files;  // absolute paths, build_wrapper's order
+  std::vector<std::string> data_files;     // absolute paths of the ONNX file's external data
   std::vector<std::string> input_names;    // the model's, in order
   std::vector<std::string> output_names;   // the model's, in order
   std::string precision = "FP32";
   int64_t batch_size = 1;
   bool dynamic_shape = false;
+  bool load_checked = false;  // convert built the backend's wrapper from the files once
+  // The plugin that converted it, when it is not one of the install's own
+  // (a third party's): run/verify name the file when that backend is missing.
+  std::string plugin_file;
   std::vector<std::string> warnings;  // things the caller may want to print
 };
 
 struct ConvertOptions {
   std::string device = "cpu";
   std::vector<std::string> cfg_options;  // "a.b=value" overrides
-  bool overwrite = false;                // replace an existing, non-empty work dir
+  // Replace an existing, non-empty WORK_DIR — only one that nnport wrote
+  // (deploy.json with nnport's marker, no file it does not list).
+  bool overwrite = false;
+  // Build the backend's wrapper from the converted files once before the
+  // work dir is certified (false for huge models; deploy.json records it).
+  bool load_check = true;
   int log_level = NNPORT_LOG_INFO;
 };
 
 // Convert MODEL (ONNX) with DEPLOY_CFG into WORK_DIR: the ONNX file (named
-// onnx_config.save_file, default end2end.onnx), the backend's files,
-// deploy.json and detail.json. Everything is written into a temporary
-// folder next to WORK_DIR and renamed into place, so a failure leaves no
-// work dir behind. An existing non-empty WORK_DIR is refused unless
-// overwrite; it is then swapped atomically.
+// onnx_config.save_file, default end2end.onnx) with its external data
+// files, the backend's files, deploy.json and detail.json.
+// Before anything is written the model passes ONNX's checker (topological
+// order, defined inputs, known ops, initializer sizes) and its external data
+// must lie inside the model's folder; afterwards the backend must load the
+// converted files (options.load_check), on options.device.
+// Everything is written into a temporary folder next to WORK_DIR and renamed
+// into place, so a failure leaves no work dir behind; temporary folders of
+// earlier runs that were killed are removed first. An existing non-empty
+// WORK_DIR is refused unless overwrite and nnport wrote it; it is then
+// swapped atomically.
 NNPORT_API Result<DeployInfo> convert(const std::string& deploy_cfg_path,
                                       const std::string& model_path, const std::string& work_dir,
                                       const ConvertOptions& options = {},
                                       Registry* registry = nullptr);
 
-// Read WORK_DIR/deploy.json back (as written by convert).
+// Remove SIGINT, SIGTERM and SIGHUP's victims: a temporary work dir (and the
+// parent folders convert made for it) is deleted before the signal ends the
+// process. Call it first thing in main(), before any thread starts; it
+// blocks those signals in the calling thread and handles them in a thread
+// of its own. Without it, the next convert of the same work dir removes
+// what a killed run left.
+NNPORT_API void remove_temporaries_on_signals();
+
+// Read WORK_DIR/deploy.json back (as written by convert). Every path in it
+// must stay inside WORK_DIR (no absolute paths, no "..", no symlink out).
 NNPORT_API Result<DeployInfo> load_work_dir(const std::string& work_dir);
 
 // TARGET is a work dir (holds deploy.json) or an .onnx model file. For a

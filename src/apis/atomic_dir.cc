@@ -3,16 +3,24 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <system_error>
+
+#include "apis/signal_cleanup.h"
 
 namespace nnport::apis {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kLockFile = ".nnport-lock";
+constexpr const char* kTmpInfix = ".tmp-";
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -21,28 +29,82 @@ bool is_nonempty_dir(const fs::path& p) {
   return fs::is_directory(p, ec) && !fs::is_empty(p, ec);
 }
 
+// The process umask, read without changing it where /proc allows.
+mode_t current_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), 0, 8));
+  mode_t m = ::umask(0);
+  ::umask(m);
+  return m;
+}
+
+// "<name>.tmp-XXXXXX" as mkdtemp makes it.
+bool is_temporary_of(const std::string& entry, const std::string& target_name) {
+  const std::string prefix = target_name + kTmpInfix;
+  return entry.size() == prefix.size() + 6 && entry.compare(0, prefix.size(), prefix) == 0;
+}
+
 }  // namespace
 
-Status check_target_dir(const fs::path& target, bool overwrite) {
+Status check_target_dir(const fs::path& target, const ReplacePolicy& replace) {
   std::error_code ec;
   auto st = fs::symlink_status(target, ec);
   if (ec || !fs::exists(st)) return {};
   if (!fs::is_directory(st))
     return invalid_argument("work dir " + quoted(target) +
                             " exists and is not a folder; choose another --work-dir");
-  if (!overwrite && is_nonempty_dir(target))
+  if (!is_nonempty_dir(target)) return {};
+  if (!replace)
     return invalid_argument("work dir " + quoted(target) +
-                            " exists and is not empty; pass --force to replace it, or choose "
-                            "another --work-dir");
-  return {};
+                            " exists and is not empty; pass --force to replace a work dir that "
+                            "nnport wrote, or choose another --work-dir");
+  return replace(target);
+}
+
+std::vector<fs::path> remove_stale_temporaries(const fs::path& target) {
+  std::vector<fs::path> removed;
+  std::error_code ec;
+  const std::string name = target.filename().string();
+  for (fs::directory_iterator it(target.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const fs::path p = it->path();
+    if (!is_temporary_of(p.filename().string(), name) || !it->is_directory(ec) ||
+        it->is_symlink(ec))
+      continue;
+    const fs::path lock = p / kLockFile;
+    int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    bool stale = false;
+    if (fd >= 0) {
+      // The owner holds the lock until it commits or exits; a lock we can
+      // take belongs to a process that is gone.
+      stale = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      if (stale) fs::remove_all(p, ec);
+      ::close(fd);
+    } else if (errno == ENOENT && fs::is_empty(p, ec)) {
+      stale = fs::remove(p, ec);  // killed between mkdtemp and taking the lock
+    }
+    if (stale && !fs::exists(p, ec)) removed.push_back(p);
+  }
+  return removed;
 }
 
 AtomicDir::~AtomicDir() {
   std::error_code ec;
-  if (!tmp_.empty() && !committed_) fs::remove_all(tmp_, ec);
-  if (!committed_)
+  if (!committed_) {
+    if (!tmp_.empty()) fs::remove_all(tmp_, ec);
     for (auto it = created_parents_.rbegin(); it != created_parents_.rend(); ++it)
       fs::remove(*it, ec);  // only removes empty folders
+  }
+  release_lock();
+  if (!tmp_.empty()) unregister_temporary(tmp_);
+  for (const auto& p : created_parents_) unregister_temporary(p);
+}
+
+void AtomicDir::release_lock() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 Status AtomicDir::create(const fs::path& target) {
@@ -60,32 +122,50 @@ Status AtomicDir::create(const fs::path& target) {
       return io_error("cannot create folder " + quoted(*it) + " for work dir " + quoted(target_) +
                       ": " + ec.message() + "; choose a writable --work-dir");
     created_parents_.push_back(*it);
+    register_temporary(*it, /*whole_tree=*/false);
   }
-  std::string templ = target_.string() + ".tmp-XXXXXX";
+  std::string templ = target_.string() + kTmpInfix + "XXXXXX";
   if (mkdtemp(templ.data()) == nullptr)
     return io_error("cannot write work dir " + quoted(target_) +
                     ": creating a temporary folder beside it failed: " + std::strerror(errno) +
                     "; choose a writable --work-dir");
   tmp_ = templ;
+  register_temporary(tmp_, /*whole_tree=*/true);
+  // mkdtemp makes 0700; a work dir is as readable as any folder the user makes.
+  ::chmod(tmp_.c_str(), 0777 & ~current_umask());
+  const fs::path lock = tmp_ / kLockFile;
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+    return io_error("cannot lock temporary folder " + quoted(tmp_) + ": " + std::strerror(errno) +
+                    "; choose a writable --work-dir");
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::write(lock_fd_, pid.data(), pid.size()) < 0) {
+  }  // the pid is for people looking at the folder; the lock is what counts
   return {};
 }
 
-Status AtomicDir::commit(bool overwrite) {
-  NNPORT_RETURN_IF_ERROR(check_target_dir(target_, overwrite));
+Status AtomicDir::commit(const ReplacePolicy& replace) {
+  NNPORT_RETURN_IF_ERROR(check_target_dir(target_, replace));
+  // The lock file must not end up in the work dir; the folder stays ours
+  // (it is still registered and non-empty) until the rename.
+  std::error_code ec;
+  fs::remove(tmp_ / kLockFile, ec);
+  auto signals = lock_temporaries();  // a signal now waits until the rename is done
   // Replaces a missing or empty target folder atomically.
   if (::rename(tmp_.c_str(), target_.c_str()) == 0) {
     committed_ = true;
     return {};
   }
   int err = errno;
-  if (!(err == ENOTEMPTY || err == EEXIST) || !overwrite)
+  if (!(err == ENOTEMPTY || err == EEXIST) || !replace)
     return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
                     std::strerror(err));
-  // Swap the new folder with the old one in one step, then delete the old.
+  // Swap the new folder with the old one in one step, then delete the old
+  // (which now sits at tmp_, still registered for removal).
   if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
     committed_ = true;
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);  // now holds the old work dir
+    signals.unlock();
+    fs::remove_all(tmp_, ec);
     return {};
   }
   // A file system without RENAME_EXCHANGE: move the old one aside first.
@@ -99,7 +179,7 @@ Status AtomicDir::commit(bool overwrite) {
                     std::strerror(err));
   }
   committed_ = true;
-  std::error_code ec;
+  signals.unlock();
   fs::remove_all(old, ec);
   return {};
 }

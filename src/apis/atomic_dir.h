@@ -4,6 +4,7 @@
 #define NNPORT_APIS_ATOMIC_DIR_H_
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,8 +12,15 @@
 
 namespace nnport::apis {
 
-// A temporary folder "<target>.tmp-XXXXXX"; removed on destruction unless
-// commit() moved it into place.
+// Whether an existing, non-empty target folder may be replaced: ok = yes,
+// else an error that says why not (what is in it). A null policy never
+// replaces one.
+using ReplacePolicy = std::function<Status(const std::filesystem::path& target)>;
+
+// A temporary folder "<target>.tmp-XXXXXX", holding a locked ".nnport-lock"
+// while this process works in it; removed on destruction (and by the
+// signal handler of signal_cleanup.h) unless commit() moved it into place.
+// Its mode follows the umask, like any folder a tool creates.
 class AtomicDir {
  public:
   AtomicDir() = default;
@@ -25,19 +33,27 @@ class AtomicDir {
   Status create(const std::filesystem::path& target);
   const std::filesystem::path& path() const { return tmp_; }
 
-  // Rename the temporary folder to the target. An existing empty target
-  // folder is replaced; a non-empty one only when overwrite, by swapping
+  // Rename the temporary folder to the target. A missing or empty target
+  // is replaced; a non-empty one only when `replace` allows it, by swapping
   // the two atomically, then deleting the old content.
-  Status commit(bool overwrite);
+  Status commit(const ReplacePolicy& replace);
 
  private:
+  void release_lock();
   std::filesystem::path target_, tmp_;
   std::vector<std::filesystem::path> created_parents_;  // deepest last
+  int lock_fd_ = -1;
   bool committed_ = false;
 };
 
 // Refuse early (before any work) a target that commit() would refuse.
-Status check_target_dir(const std::filesystem::path& target, bool overwrite);
+Status check_target_dir(const std::filesystem::path& target, const ReplacePolicy& replace);
+
+// Temporary folders of `target` left by nnport runs that were killed
+// (SIGKILL, power loss): "<target>.tmp-XXXXXX" whose lock no process holds,
+// or that are empty. Removes them and returns their paths; folders of a
+// running nnport, and anything nnport cannot prove is its own, stay.
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& target);
 
 }  // namespace nnport::apis
 

@@ -3,11 +3,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <fstream>
 
 namespace nnport::apis {
 namespace {
 namespace fs = std::filesystem;
+
+const ReplacePolicy kReplaceAny = [](const fs::path&) { return Status(); };
 
 class AtomicDirTest : public ::testing::Test {
  protected:
@@ -30,7 +36,7 @@ TEST_F(AtomicDirTest, CommitCreatesTarget) {
   AtomicDir d;
   ASSERT_TRUE(d.create(root_ / "a" / "work").ok());
   touch(d.path() / "f");
-  ASSERT_TRUE(d.commit(false).ok());
+  ASSERT_TRUE(d.commit(nullptr).ok());
   EXPECT_TRUE(fs::exists(root_ / "a" / "work" / "f"));
   EXPECT_EQ(entries(), 1u);
 }
@@ -47,12 +53,12 @@ TEST_F(AtomicDirTest, FailureLeavesNothing) {
 TEST_F(AtomicDirTest, NonEmptyTargetNeedsOverwriteThenSwaps) {
   fs::create_directories(root_ / "work");
   touch(root_ / "work" / "old");
-  EXPECT_FALSE(check_target_dir(root_ / "work", false).ok());
+  EXPECT_FALSE(check_target_dir(root_ / "work", nullptr).ok());
   AtomicDir d;
   ASSERT_TRUE(d.create(root_ / "work").ok());
   touch(d.path() / "new");
-  EXPECT_FALSE(d.commit(false).ok());
-  ASSERT_TRUE(d.commit(true).ok());
+  EXPECT_FALSE(d.commit(nullptr).ok());
+  ASSERT_TRUE(d.commit(kReplaceAny).ok());
   EXPECT_TRUE(fs::exists(root_ / "work" / "new"));
   EXPECT_FALSE(fs::exists(root_ / "work" / "old"));
   EXPECT_EQ(entries(), 1u);
@@ -64,9 +70,75 @@ TEST_F(AtomicDirTest, UnwritablePlacesAreErrors) {
   Status s = under_file.create(root_ / "file" / "work");
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("work"), std::string::npos) << s.message();
-  EXPECT_FALSE(check_target_dir(root_ / "file", true).ok());
+  EXPECT_FALSE(check_target_dir(root_ / "file", kReplaceAny).ok());
   AtomicDir in_proc;
   EXPECT_FALSE(in_proc.create("/proc/nnport_work").ok());
+}
+
+TEST_F(AtomicDirTest, ReplacePolicyDecidesAndItsReasonIsTheError) {
+  fs::create_directories(root_ / "work");
+  touch(root_ / "work" / "mine");
+  const ReplacePolicy never = [](const fs::path& p) {
+    return invalid_argument("not yours: " + p.filename().string());
+  };
+  Status s = check_target_dir(root_ / "work", never);
+  EXPECT_EQ(s.message(), "not yours: work");
+  AtomicDir d;
+  ASSERT_TRUE(d.create(root_ / "work").ok());
+  EXPECT_EQ(d.commit(never).message(), "not yours: work");
+  EXPECT_TRUE(fs::exists(root_ / "work" / "mine"));
+}
+
+TEST_F(AtomicDirTest, ModeFollowsTheUmaskAndTheLockStaysOutOfTheWorkDir) {
+  for (mode_t mask : {mode_t{022}, mode_t{077}, mode_t{002}}) {
+    const mode_t old = ::umask(mask);
+    const fs::path target = root_ / ("work" + std::to_string(mask));
+    AtomicDir d;
+    ASSERT_TRUE(d.create(target).ok());
+    struct stat st {};
+    ASSERT_EQ(::stat(d.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0777 & ~mask) << "umask " << mask;
+    ASSERT_TRUE(d.commit(nullptr).ok());
+    ::umask(old);
+    EXPECT_FALSE(fs::exists(target / ".nnport-lock"));
+    EXPECT_TRUE(fs::is_empty(target));
+  }
+}
+
+TEST_F(AtomicDirTest, StaleTemporariesGoLiveAndForeignOnesStay) {
+  const fs::path target = root_ / "work";
+  // A run that is still going: its lock is held.
+  AtomicDir live;
+  ASSERT_TRUE(live.create(target).ok());
+  touch(live.path() / "model.onnx");
+  // A killed run: lock file present, nobody holds it.
+  const fs::path killed = root_ / "work.tmp-Kd93jq";
+  fs::create_directories(killed / "sub");
+  touch(killed / ".nnport-lock", "12345\n");
+  touch(killed / "sub" / "big.bin");
+  // Killed between mkdtemp and the lock: empty.
+  const fs::path empty = root_ / "work.tmp-a1B2c3";
+  fs::create_directories(empty);
+  // Not provably ours: no lock, has content; another target's; wrong length.
+  const fs::path foreign = root_ / "work.tmp-zzzzzz";
+  fs::create_directories(foreign);
+  touch(foreign / "notes.txt");
+  const fs::path other = root_ / "other.tmp-Kd93jq";
+  fs::create_directories(other);
+  touch(other / ".nnport-lock");
+  const fs::path longer = root_ / "work.tmp-Kd93jq7";
+  fs::create_directories(longer);
+  touch(longer / ".nnport-lock");
+
+  auto removed = remove_stale_temporaries(target);
+  std::sort(removed.begin(), removed.end());
+  EXPECT_EQ(removed, (std::vector<fs::path>{killed, empty}));  // sorted: K < a
+  EXPECT_FALSE(fs::exists(killed));
+  EXPECT_FALSE(fs::exists(empty));
+  EXPECT_TRUE(fs::exists(live.path() / "model.onnx")) << "removed a running convert's folder";
+  EXPECT_TRUE(fs::exists(foreign / "notes.txt"));
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(longer));
 }
 
 }  // namespace

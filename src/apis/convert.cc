@@ -4,7 +4,10 @@
 #include <system_error>
 
 #include "apis/atomic_dir.h"
+#include "apis/config_model_notes.h"
 #include "apis/deploy_json.h"
+#include "apis/external_data.h"
+#include "apis/owned_work_dir.h"
 #include "nnport/apis.h"
 #include "nnport/onnx_model.h"
 
@@ -40,26 +43,49 @@ std::string precision_of(const Config& cfg) {
   }
   if (b.contains("common_config") && b["common_config"].is_object()) {
     const Config& c = b["common_config"];
-    if (c.value("int8_mode", false) == true) return "INT8";
-    if (c.value("fp16_mode", false) == true) return "FP16";
+    auto on = [&c](const char* key) { return c.contains(key) && c[key] == true; };
+    if (on("int8_mode")) return "INT8";
+    if (on("fp16_mode")) return "FP16";
   }
   return "FP32";
 }
 
-// Names the config expects but the model lacks: MMDeploy passes the config's
-// names to build_wrapper; nnport keeps the model's, and says so.
-void note_name_mismatch(const Config& onnx, const char* key, const std::vector<std::string>& model,
-                        std::vector<std::string>& warnings) {
-  if (!onnx.contains(key) || !onnx[key].is_array()) return;
-  for (const auto& n : onnx[key]) {
-    if (!n.is_string()) continue;
-    bool found = false;
-    for (const auto& m : model) found = found || m == n.get<std::string>();
-    if (!found)
-      warnings.push_back("onnx_config." + std::string(key) + " names '" + n.get<std::string>() +
-                         "', which the model does not have; using the "
-                         "model's own names");
+// Copy the model and its external data files into the temporary work dir.
+Status copy_model(const std::string& model_path, const fs::path& ir,
+                  const std::vector<apis::ExternalDataFile>& data, DeployInfo& info,
+                  const fs::path& tmp, const fs::path& target) {
+  std::error_code ec;
+  fs::copy_file(model_path, ir, ec);
+  if (ec)
+    return io_error("cannot copy model '" + model_path + "' to '" + ir.string() +
+                    "': " + ec.message());
+  for (const auto& f : data) {
+    const std::string name = f.location.generic_string();
+    if (name == ir.filename() || name == apis::kDeployJson || name == apis::kDetailJson)
+      return invalid_argument("model " + model_path + ": external data file '" + name +
+                              "' has the name of a file nnport writes into the work dir; "
+                              "re-save the model with another location for its data");
+    const fs::path dest = tmp / f.location;
+    fs::create_directories(dest.parent_path(), ec);
+    if (!ec) fs::copy_file(f.source, dest, ec);
+    if (ec)
+      return io_error("cannot copy external data '" + f.source.string() + "' of model '" +
+                      model_path + "' to '" + dest.string() + "': " + ec.message() +
+                      "; check the free disk space");
+    info.data_files.push_back((target / f.location).string());
   }
+  return {};
+}
+
+// A plugin outside the install's plugin folder is a third party's: the
+// work dir needs it again to run.
+std::string third_party_plugin(const BackendManager& manager) {
+  std::error_code ec;
+  const fs::path plugin(manager.plugin_path());
+  const std::string installed = Registry::default_plugin_dir();
+  if (plugin.empty() || (!installed.empty() && fs::equivalent(plugin.parent_path(), installed, ec)))
+    return "";
+  return fs::absolute(plugin).lexically_normal().string();
 }
 
 }  // namespace
@@ -70,6 +96,7 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   Registry& reg = registry != nullptr ? *registry : Registry::global();
   if (work_dir.empty()) return invalid_argument("no work dir given; pass --work-dir DIR");
 
+  DeployInfo info;
   NNPORT_ASSIGN_OR_RETURN(Config cfg, load_config(deploy_cfg_path, options.cfg_options));
   NNPORT_ASSIGN_OR_RETURN(std::string backend, get_backend_name(cfg));
   NNPORT_ASSIGN_OR_RETURN(std::string save_file, onnx_save_file(cfg));
@@ -78,21 +105,28 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   if (!manager->is_available(false, &why))
     return unavailable("backend '" + backend + "' is not available here" +
                        (why.empty() ? "" : ": " + why) + "; run `nnport check-env`");
+
+  // The model, before anything is written: a work dir is a promise that it runs.
   NNPORT_ASSIGN_OR_RETURN(OnnxModelInfo model, inspect_onnx(model_path));
+  NNPORT_ASSIGN_OR_RETURN(auto data_files,
+                          apis::check_external_data(model_path, model.external_data_files));
+  NNPORT_RETURN_IF_ERROR(check_onnx(model_path));
+  for (auto& note : apis::config_model_disagreements(cfg, model))
+    info.warnings.push_back(std::move(note));
 
   fs::path target = fs::absolute(work_dir).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();
-  NNPORT_RETURN_IF_ERROR(apis::check_target_dir(target, options.overwrite));
+  for (const auto& stale : apis::remove_stale_temporaries(target))
+    info.warnings.push_back("removed '" + stale.string() +
+                            "', a temporary folder left by an earlier nnport run that was killed");
+  apis::ReplacePolicy replace;
+  if (options.overwrite) replace = &apis::check_owned_work_dir;
+  NNPORT_RETURN_IF_ERROR(apis::check_target_dir(target, replace));
 
   apis::AtomicDir tmp;
   NNPORT_RETURN_IF_ERROR(tmp.create(target));
-
-  std::error_code ec;
-  fs::path ir = tmp.path() / save_file;
-  fs::copy_file(model_path, ir, ec);
-  if (ec)
-    return io_error("cannot copy model '" + model_path + "' to '" + ir.string() +
-                    "': " + ec.message());
+  const fs::path ir = tmp.path() / save_file;
+  NNPORT_RETURN_IF_ERROR(copy_model(model_path, ir, data_files, info, tmp.path(), target));
 
   NNPORT_ASSIGN_OR_RETURN(
       std::vector<std::string> files,
@@ -101,7 +135,6 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
                           options.log_level, options.device));
   if (files.empty()) return internal_error(backend + ": to_backend returned no backend files");
 
-  DeployInfo info;
   info.backend = backend;
   info.task = get_task(cfg);
   info.device = options.device;
@@ -115,11 +148,26 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
     for (int64_t d : in.dims) info.dynamic_shape = info.dynamic_shape || d < 0;
   if (!model.inputs.empty() && !model.inputs[0].dims.empty() && model.inputs[0].dims[0] > 0)
     info.batch_size = model.inputs[0].dims[0];
-  Config onnx = get_onnx_config(cfg);
-  note_name_mismatch(onnx, "input_names", info.input_names, info.warnings);
-  note_name_mismatch(onnx, "output_names", info.output_names, info.warnings);
+  info.plugin_file = third_party_plugin(*manager);
+
+  if (options.load_check) {
+    // The backend loads what it wrote, on the requested device, before the
+    // work dir exists; the wrapper is gone again before the rename.
+    DeployInfo here = info;
+    here.backend_files = files;
+    auto loaded = build_target_wrapper(here, &reg);
+    if (!loaded.ok())
+      return Status(loaded.status().code(),
+                    "the converted files do not load on backend '" + backend + "' (device '" +
+                        options.device +
+                        "'), so no work dir was written: " + loaded.status().message() +
+                        " (--no-load-check skips this check, e.g. for a model too large to load "
+                        "twice)");
+    info.load_checked = true;
+  }
 
   // Paths as they will be after the rename.
+  std::error_code ec;
   auto relocate = [&](const std::string& f) -> Result<std::string> {
     fs::path p = fs::weakly_canonical(fs::absolute(f), ec);
     fs::path base = fs::weakly_canonical(tmp.path(), ec);
@@ -144,7 +192,7 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   NNPORT_RETURN_IF_ERROR(apis::write_text_file(
       (tmp.path() / apis::kDetailJson).string(),
       apis::make_detail_json(info).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
-  NNPORT_RETURN_IF_ERROR(tmp.commit(options.overwrite));
+  NNPORT_RETURN_IF_ERROR(tmp.commit(replace));
   return info;
 }
 

@@ -38,6 +38,31 @@ Result<std::vector<std::string>> read_string_list(const Config& j, const char* k
   return out;
 }
 
+// A path from deploy.json, resolved inside root. A work dir may come from
+// anyone (a download, a bug report): it must not make nnport read a file
+// outside it.
+Result<std::string> inside_work_dir(const std::string& rel, const fs::path& root,
+                                    const std::string& where) {
+  const fs::path p(rel);
+  auto refuse = [&](const std::string& why) {
+    return invalid_argument(where + ": path '" + rel + "' " + why +
+                            "; a work dir's files must lie inside it: convert the model again");
+  };
+  if (rel.empty()) return refuse("is empty");
+  if (p.is_absolute()) return refuse("is absolute");
+  const fs::path joined = (root / p).lexically_normal();
+  const fs::path lexical = joined.lexically_relative(root);
+  if (lexical.empty() || *lexical.begin() == ".." || lexical == ".")
+    return refuse("leaves the work dir '" + root.string() + "'");
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(joined, ec);
+  const fs::path real_root = fs::weakly_canonical(root, ec);
+  const fs::path followed = real.lexically_relative(real_root);
+  if (followed.empty() || *followed.begin() == "..")
+    return refuse("is a symlink to '" + real.string() + "', outside the work dir");
+  return joined.string();
+}
+
 }  // namespace
 
 Config make_deploy_json(const DeployInfo& info, const std::string& root) {
@@ -56,6 +81,9 @@ Config make_deploy_json(const DeployInfo& info, const std::string& root) {
   extra["device"] = info.device;
   extra["ir_files"] = relative_list(info.ir_files, root);
   extra["backend_files"] = relative_list(info.backend_files, root);
+  extra["data_files"] = relative_list(info.data_files, root);
+  extra["load_checked"] = info.load_checked;
+  if (!info.plugin_file.empty()) extra["plugin_file"] = info.plugin_file;
   extra["input_names"] = string_list(info.input_names);
   extra["output_names"] = string_list(info.output_names);
 
@@ -114,11 +142,11 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   if (m.contains("dynamic_shape") && m["dynamic_shape"].is_boolean())
     info.dynamic_shape = m["dynamic_shape"].get<bool>();
 
-  auto abs = [&root](const std::string& rel) { return (fs::path(root) / rel).string(); };
   Config extra = d.contains("nnport") && d["nnport"].is_object() ? d["nnport"] : Config::object();
   std::string where = origin + " (nnport)";
   NNPORT_ASSIGN_OR_RETURN(auto ir, read_string_list(extra, "ir_files", where));
   NNPORT_ASSIGN_OR_RETURN(auto files, read_string_list(extra, "backend_files", where));
+  NNPORT_ASSIGN_OR_RETURN(auto data, read_string_list(extra, "data_files", where));
   NNPORT_ASSIGN_OR_RETURN(info.input_names, read_string_list(extra, "input_names", where));
   NNPORT_ASSIGN_OR_RETURN(info.output_names, read_string_list(extra, "output_names", where));
   if (files.empty()) {  // a work dir written by MMDeploy: net, then weights
@@ -126,8 +154,13 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
     if (!str(m, "weights").empty()) files.push_back(str(m, "weights"));
   }
   if (files.empty()) return invalid_argument(origin + ": models[0].net is missing");
-  for (const auto& f : files) info.backend_files.push_back(abs(f));
-  for (const auto& f : ir) info.ir_files.push_back(abs(f));
+  const fs::path root_path(root);
+  for (auto [list, out] : {std::pair{&files, &info.backend_files}, std::pair{&ir, &info.ir_files},
+                           std::pair{&data, &info.data_files}})
+    for (const auto& f : *list) {
+      NNPORT_ASSIGN_OR_RETURN(std::string path, inside_work_dir(f, root_path, origin));
+      out->push_back(std::move(path));
+    }
   if (info.ir_files.empty()) {  // MMDeploy's work dirs keep end2end.onnx
     fs::path guess = fs::path(root) / "end2end.onnx";
     std::error_code ec;
@@ -135,6 +168,10 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   }
   info.device = str(extra, "device", "cpu");
   info.deploy_cfg_path = str(extra, "deploy_cfg");
+  info.plugin_file = str(extra, "plugin_file");
+  // Work dirs of MMDeploy or of older nnport versions say nothing: unchecked.
+  info.load_checked = extra.contains("load_checked") && extra["load_checked"].is_boolean() &&
+                      extra["load_checked"].get<bool>();
   // The resolved config, so build_wrapper sees the backend_config convert used.
   std::ifstream detail(fs::path(root) / kDetailJson);
   if (detail) {

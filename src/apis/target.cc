@@ -17,8 +17,16 @@ std::string cfg_json(const Config& cfg) {
   return cfg.dump(-1, ' ', false, Config::error_handler_t::replace);
 }
 
-Result<const BackendManager*> find_available(Registry& reg, const std::string& name) {
-  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, reg.find(name));
+// plugin_file: the third-party plugin a work dir was converted with, named
+// when its backend is missing here.
+Result<const BackendManager*> find_available(Registry& reg, const std::string& name,
+                                             const std::string& plugin_file = "") {
+  auto found = reg.find(name);
+  if (!found.ok() && !plugin_file.empty())
+    return Status(found.status().code(),
+                  found.status().message() + "; this work dir was converted with the plugin '" +
+                      plugin_file + "': load it with --plugin " + plugin_file);
+  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, found);
   std::string why;
   if (!m->is_available(false, &why))
     return unavailable("backend '" + name + "' is not available here" +
@@ -55,6 +63,7 @@ Result<DeployInfo> resolve_target(const std::string& target, const std::string& 
         return not_found("work dir '" + target + "' has no ONNX file to run on backend '" +
                          backend_override + "'");
       info.backend = backend_override;
+      info.plugin_file.clear();
       info.backend_files = info.ir_files;
       info.deploy_cfg["backend_config"] = Config{{"type", backend_override}};
     }
@@ -78,7 +87,8 @@ Result<DeployInfo> resolve_target(const std::string& target, const std::string& 
 
 Result<Wrapper> build_target_wrapper(const DeployInfo& info, Registry* registry) {
   Registry& reg = registry != nullptr ? *registry : Registry::global();
-  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, find_available(reg, info.backend));
+  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m,
+                          find_available(reg, info.backend, info.plugin_file));
   std::error_code ec;
   for (const auto& f : info.backend_files)
     if (!fs::exists(f, ec))

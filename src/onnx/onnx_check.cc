@@ -55,7 +55,7 @@ Status check_model(const onnx::ModelProto& model, const std::string& path) {
                             (missing_data ? ": put the model's external data files beside it"
                                           : ": fix the model (or the exporter) and re-export it"));
   }
-  return Status::ok_status();
+  return check_initializer_sizes(model.graph(), path);
 }
 
 Status infer_shapes(onnx::ModelProto& model, const std::string& path) {

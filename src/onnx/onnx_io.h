@@ -31,6 +31,10 @@ Status save_model(const onnx::ModelProto& model, const std::string& path);
 // names the model in messages.
 Status check_model(const onnx::ModelProto& model, const std::string& path);
 
+// Each initializer of the graph holds exactly the data its dims and type
+// need (the checker does not compare them). External ones are skipped.
+Status check_initializer_sizes(const onnx::GraphProto& graph, const std::string& path);
+
 // onnx::shape_inference::InferShapes in place: value_info and graph outputs
 // gain the types and dims inference finds.
 Status infer_shapes(onnx::ModelProto& model, const std::string& path);

@@ -2,6 +2,8 @@
 #ifndef NNPORT_TESTS_CLI_RUNNER_H_
 #define NNPORT_TESTS_CLI_RUNNER_H_
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -13,7 +15,21 @@ struct CliResult {
   std::string out, err;  // stdout, stderr
 };
 
-CliResult run_cli(const std::vector<std::string>& args);
+// Where and how the child runs; the defaults inherit the test's.
+struct CliEnv {
+  std::string cwd;               // working folder; "" = the test's
+  std::vector<std::string> env;  // NAME=VALUE set (or replaced) in the child's environment
+};
+
+CliResult run_cli(const std::vector<std::string>& args, const CliEnv& how = {});
+
+// For tests that signal a running nnport: start it, then wait for it.
+struct CliProcess {
+  pid_t pid = -1;
+  std::string out_file, err_file;
+};
+CliProcess start_cli(const std::vector<std::string>& args, const CliEnv& how = {});
+CliResult wait_cli(const CliProcess& process);
 
 }  // namespace nnport::test
 

@@ -204,9 +204,14 @@ TEST_F(CliTest, ExistingWorkDirNeedsForce) {
   EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::exists(fs::path(work()) / "keep.txt")) << "the old work dir must stay intact";
   args.push_back("--force");
-  CliResult f = run_cli(args);
-  EXPECT_EQ(f.exit_code, 0) << f.err;
-  EXPECT_FALSE(fs::exists(fs::path(work()) / "keep.txt"));
+  CliResult f = run_cli(args);  // not a work dir nnport wrote: --force refuses it too
+  EXPECT_EQ(f.exit_code, 1) << f.err;
+  EXPECT_NE(f.err.find("keep.txt"), std::string::npos) << f.err;
+  EXPECT_TRUE(fs::exists(fs::path(work()) / "keep.txt"));
+  fs::remove(fs::path(work()) / "keep.txt");
+  ASSERT_EQ(run_cli(args).exit_code, 0);  // an empty folder may be replaced
+  CliResult again = run_cli(args);        // and a work dir nnport wrote
+  EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_TRUE(fs::exists(fs::path(work()) / "deploy.json"));
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();

@@ -12,7 +12,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
     std::string deploy_cfg, model, work_dir, device = "cpu";
     std::vector<std::string> cfg_options;
-    bool force = false, json = false;
+    bool force = false, json = false, no_load_check = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub =
@@ -27,12 +27,21 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
   sub->add_option("--device", o->device, "device for the backend")->capture_default_str();
   sub->add_option("--cfg-options", o->cfg_options, "override a config key: a.b=value")
       ->type_name("KEY=VALUE");
-  sub->add_flag("--force", o->force, "replace an existing, non-empty work dir");
+  sub->add_flag("--force", o->force,
+                "replace an existing work dir that nnport wrote (never any other folder)");
+  sub->add_flag("--no-load-check", o->no_load_check,
+                "skip loading the converted files once on the backend (for models too large to "
+                "load twice); deploy.json records that it was skipped");
   sub->add_flag("--json", o->json, "print what was written as one JSON document");
   sub->footer(
+      "Checks first: ONNX's checker (topological order, defined inputs, known ops,\n"
+      "initializer sizes), external data inside the model's folder; then the backend\n"
+      "must load the converted files on --device. Any failure writes nothing.\n"
       "Writes into DIR.tmp-XXXXXX beside DIR and renames it into place, so a failure\n"
-      "leaves no work dir behind. DIR holds the ONNX file (onnx_config.save_file, default\n"
-      "end2end.onnx), the backend's files, and MMDeploy's deploy.json and detail.json.\n"
+      "or a Ctrl-C leaves no work dir behind. DIR holds the ONNX file (onnx_config.save_file,\n"
+      "default end2end.onnx) and its external data files, the backend's files, and\n"
+      "MMDeploy's deploy.json and detail.json. --force replaces only a work dir that\n"
+      "nnport wrote (its deploy.json lists every file in it) or an empty folder.\n"
       "Examples:\n"
       "  nnport convert configs/classification/classification_onnxruntime_static.py "
       "resnet18.onnx --work-dir work/resnet18\n"
@@ -44,6 +53,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
             opts.device = o->device;
             opts.cfg_options = o->cfg_options;
             opts.overwrite = o->force;
+            opts.load_check = !o->no_load_check;
             opts.log_level = g.verbose ? NNPORT_LOG_DEBUG : NNPORT_LOG_INFO;
             auto info = convert(o->deploy_cfg, o->model, o->work_dir, opts);
             if (!info.ok()) return fail("convert", info.status());
@@ -55,6 +65,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
             };
             std::vector<std::string> files;
             for (const auto& f : info->ir_files) files.push_back(rel(f));
+            for (const auto& f : info->data_files) files.push_back(rel(f));
             for (const auto& f : info->backend_files)
               if (std::find(files.begin(), files.end(), rel(f)) == files.end())
                 files.push_back(rel(f));
@@ -69,6 +80,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
                           {"backend_files", backend_files},
                           {"inputs", info->input_names},
                           {"outputs", info->output_names},
+                          {"load_checked", info->load_checked},
                           {"warnings", info->warnings}});
               return kExitOk;
             }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "nnport/apis.h"
 #include "nnport/registry.h"
 
 namespace {
@@ -11,6 +12,9 @@ using nnport::cli::Command;
 using nnport::cli::GlobalOptions;
 
 int run_main(int argc, char** argv) {
+  // Before any thread exists: Ctrl-C or a kill during convert removes the
+  // temporary work dir instead of leaving it behind.
+  nnport::remove_temporaries_on_signals();
   CLI::App app{"nnport: deploy ONNX models to inference backends (MMDeploy's backend design)."};
   app.name("nnport");
   app.fallthrough();  // global options may follow the subcommand

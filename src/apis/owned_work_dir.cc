@@ -1,0 +1,84 @@
+#include "apis/owned_work_dir.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "apis/deploy_json.h"
+
+namespace nnport::apis {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr size_t kShown = 5;  // entries named in the message
+
+std::string list_some(const std::vector<std::string>& names) {
+  std::string s;
+  for (size_t i = 0; i < names.size() && i < kShown; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > kShown) s += " and " + std::to_string(names.size() - kShown) + " more";
+  return s;
+}
+
+// What the folder holds, for the message: its first entries.
+std::vector<std::string> top_entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end && names.size() <= kShown;
+       it.increment(ec))
+    names.push_back(it->path().filename().string() + (it->is_directory(ec) ? "/" : ""));
+  return names;
+}
+
+Status refuse(const fs::path& dir, const std::string& why, const std::vector<std::string>& shown) {
+  return invalid_argument("--force refused: '" + dir.string() + "' " + why + " (it holds " +
+                          list_some(shown) +
+                          "); --force replaces only a work dir that nnport wrote, or an empty "
+                          "folder: choose another --work-dir, or move those files away yourself");
+}
+
+}  // namespace
+
+Status check_owned_work_dir(const fs::path& dir) {
+  std::error_code ec;
+  std::ifstream in(dir / kDeployJson, std::ios::binary);
+  if (!in)
+    return refuse(dir, "is not a work dir written by nnport: it has no deploy.json",
+                  top_entries(dir));
+  std::stringstream text;
+  text << in.rdbuf();
+  Config d = Config::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (d.is_discarded() || !d.is_object() || !d.contains("nnport") || !d["nnport"].is_object() ||
+      !d["nnport"].contains("version"))
+    return refuse(dir, "has a deploy.json that nnport did not write (no \"nnport\" marker)",
+                  top_entries(dir));
+  auto info = parse_deploy_json(text.str(), dir.string(), (dir / kDeployJson).string());
+  if (!info.ok())
+    return refuse(dir, "has a deploy.json nnport cannot read: " + info.status().message(),
+                  top_entries(dir));
+
+  std::set<fs::path> expected = {dir / kDeployJson, dir / kDetailJson};
+  for (const auto* list : {&info->ir_files, &info->backend_files, &info->data_files})
+    for (const auto& f : *list) expected.insert(fs::path(f).lexically_normal());
+  std::set<fs::path> folders;  // folders that hold an expected file
+  for (const auto& f : expected)
+    for (fs::path p = f.parent_path(); p != dir && p.has_relative_path(); p = p.parent_path())
+      folders.insert(p);
+
+  std::vector<std::string> unexpected;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path p = it->path().lexically_normal();
+    const bool is_folder = it->is_directory(ec) && !it->is_symlink(ec);
+    if (is_folder ? folders.count(p) : expected.count(p)) continue;
+    unexpected.push_back(p.lexically_relative(dir).generic_string() + (is_folder ? "/" : ""));
+    if (is_folder) it.disable_recursion_pending();  // one name for a whole foreign folder
+  }
+  if (ec)
+    return refuse(dir, "cannot be listed completely (" + ec.message() + ")", top_entries(dir));
+  if (!unexpected.empty())
+    return refuse(dir, "holds files that its deploy.json does not list", unexpected);
+  return {};
+}
+
+}  // namespace nnport::apis
