@@ -43,7 +43,7 @@ std::string optimize_offline(const std::string& ir_file, const std::string& work
     Ort::Session session(env(), ir_file.c_str(), so);  // writes `out` while loading
   } catch (const Ort::Exception& e) {
     fs::remove(out, ec);
-    rethrow(e, "optimizing '" + ir_file + "' into '" + out + "'");
+    rethrow(e, "optimizing '" + ir_file + "' into '" + out + "' on device '" + device + "'");
   }
   if (!fs::is_regular_file(out, ec)) {
     throw Error(NNPORT_IO_ERROR, "onnxruntime: optimizing '" + ir_file + "' wrote no '" + out +
@@ -79,7 +79,10 @@ struct OnnxRuntimeBackend : plugin::BackendDefaults {
     if (!rt.ok) return {};
     return {"onnxruntime library:\t" + rt.library_path,
             "onnxruntime providers:\t" + join(available_providers(), ", ") +
-                " (compiled in; non-CPU ones also need their provider library and device)"};
+                " (compiled in; non-CPU ones also need their provider library and device)",
+            std::string("onnxruntime telemetry:\t") +
+                (telemetry_disabled() ? "off (ORT_DISABLE_TELEMETRY=1, set by nnport)"
+                                      : "ON (ORT_DISABLE_TELEMETRY is not 1)")};
   }
 
   static std::vector<std::string> to_backend(const plugin::ConvertArgs& args) {
@@ -89,8 +92,11 @@ struct OnnxRuntimeBackend : plugin::BackendDefaults {
                                             options.precision +
                                             "' is not supported; only 'fp32' is (remove the key)");
     }
+    // The device is checked here, at convert, not first at build_wrapper:
+    // the session options for it append its execution provider, which is
+    // where an unusable one (no provider library, no GPU) fails.
+    make_session_options(options, args.device);
     if (!options.optimize_offline) return args.ir_files;  // ONNX Runtime runs .onnx as it is
-    require_runtime();
     std::vector<std::string> out;
     for (const auto& ir : args.ir_files) {
       out.push_back(optimize_offline(ir, args.work_dir, options, args.device));

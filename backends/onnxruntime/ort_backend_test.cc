@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -176,6 +178,103 @@ TEST(OrtBackend, WrongElementTypeIsReportedBeforeTheRun) {
   EXPECT_EQ(outputs.status().code(), Code::kInvalidArgument);
   EXPECT_NE(outputs.status().message().find("ids"), std::string::npos)
       << outputs.status().message();
+}
+
+// A scratch work dir under the build tree, empty.
+std::string fresh_work_dir(const std::string& tag) {
+  const auto dir = std::filesystem::path(NNPORT_BINARY_DIR) / "ort_backend_test" / tag;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+// `convert --device X` must refuse a device the backend cannot use here at
+// to_backend, with the reason, not let build_wrapper fail later. Here (no
+// CUDA provider library) 'cuda' is unusable; where it works, to_backend
+// succeeds and there is nothing to check.
+TEST(OrtBackend, ToBackendRefusesAnUnusableDevice) {
+  ORT_TEST_REQUIRE_BACKEND(ort);
+  ORT_TEST_REQUIRE_MODEL(dir, "tiny_mlp");
+  const std::string work = fresh_work_dir("device");
+  for (const bool offline : {false, true}) {
+    const std::string cfg = ort_test::ort_config(offline ? R"("optimize_offline": true)" : "");
+    for (const std::string device : {"cuda", "cuda:0"}) {
+      auto files = ort->to_backend({dir + "/model.onnx"}, work, cfg, NNPORT_LOG_INFO, device);
+      if (files.ok()) continue;  // a machine with ONNX Runtime's CUDA provider
+      const std::string& msg = files.status().message();
+      EXPECT_EQ(files.status().code(), Code::kUnavailable) << msg;
+      EXPECT_NE(msg.find("onnxruntime: device '" + device + "' is not usable here: "),
+                std::string::npos)
+          << msg;
+      EXPECT_NE(msg.find("use device 'cpu'"), std::string::npos) << msg;
+      // The reason, not an engine-internal complaint about ORT's logger.
+      EXPECT_EQ(msg.find("DefaultLogger"), std::string::npos) << msg;
+      EXPECT_NE(msg.find("CUDA provider"), std::string::npos) << msg;
+      EXPECT_TRUE(std::filesystem::is_empty(work)) << "offline=" << offline;
+    }
+  }
+  auto cpu = ort->to_backend({dir + "/model.onnx"}, work, ort_test::ort_config(""), NNPORT_LOG_INFO,
+                             "cpu");
+  EXPECT_TRUE(cpu.ok()) << cpu.status().message();
+  std::filesystem::remove_all(work);
+}
+
+TEST(OrtBackend, ToBackendNamesTheAcceptedDeviceForms) {
+  ORT_TEST_REQUIRE_BACKEND(ort);
+  ORT_TEST_REQUIRE_MODEL(dir, "tiny_mlp");
+  const std::string work = fresh_work_dir("device_forms");
+  struct Case {
+    std::string device;
+    Code code;
+  };
+  for (const Case& c : std::vector<Case>{{"gpu", Code::kUnavailable},
+                                         {"vulkan", Code::kUnavailable},
+                                         {"CPU", Code::kUnavailable},
+                                         {"", Code::kUnavailable},
+                                         {"cuda:x", Code::kInvalidArgument},
+                                         {"cuda:", Code::kInvalidArgument},
+                                         {"cuda:-1", Code::kInvalidArgument}}) {
+    auto files = ort->to_backend({dir + "/model.onnx"}, work, ort_test::ort_config(""),
+                                 NNPORT_LOG_INFO, c.device);
+    ASSERT_FALSE(files.ok()) << "'" << c.device << "'";
+    const std::string& msg = files.status().message();
+    EXPECT_EQ(files.status().code(), c.code) << msg;
+    EXPECT_NE(msg.find("device '" + c.device + "'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("accepted: 'cpu', 'cuda' (device 0) or 'cuda:<index>'"), std::string::npos)
+        << msg;
+  }
+  std::filesystem::remove_all(work);
+}
+
+// ORT's errors say what the plugin was doing: which file, on which device.
+TEST(OrtBackend, EngineErrorsNameTheFileAndDevice) {
+  ORT_TEST_REQUIRE_BACKEND(ort);
+  const std::string work = fresh_work_dir("engine_errors");
+  const std::string bad = work + "/garbage.onnx";
+  std::ofstream(bad) << "this is not a protobuf";
+  const std::string out = work + "/out";
+  std::filesystem::create_directory(out);
+  auto files = ort->to_backend({bad}, out, ort_test::ort_config(R"("optimize_offline": true)"),
+                               NNPORT_LOG_INFO, "cpu");
+  ASSERT_FALSE(files.ok());
+  EXPECT_NE(files.status().message().find("optimizing '" + bad + "'"), std::string::npos)
+      << files.status().message();
+  EXPECT_NE(files.status().message().find("on device 'cpu'"), std::string::npos)
+      << files.status().message();
+  EXPECT_EQ(files.status().message().find("DefaultLogger"), std::string::npos)
+      << files.status().message();
+
+  auto wrapper = ort->build_wrapper({bad}, "cpu");
+  ASSERT_FALSE(wrapper.ok());
+  EXPECT_NE(wrapper.status().message().find("loading model '" + bad + "' on device 'cpu'"),
+            std::string::npos)
+      << wrapper.status().message();
+
+  auto cuda = ort->build_wrapper({bad}, "cuda");
+  ASSERT_FALSE(cuda.ok());
+  EXPECT_EQ(cuda.status().message().find("DefaultLogger"), std::string::npos)
+      << cuda.status().message();
+  std::filesystem::remove_all(work);
 }
 
 }  // namespace

@@ -132,8 +132,28 @@ Options parse_options(const std::string& deploy_cfg_json) {
   return opts;
 }
 
+Device parse_device(const std::string& device) {
+  const std::string accepted =
+      "accepted: 'cpu', 'cuda' (device 0) or 'cuda:<index>' such as 'cuda:1'";
+  const std::string_view dev(device);
+  if (dev == "cpu") return {Device::kCpu, 0};
+  if (dev == "cuda") return {Device::kCuda, 0};
+  if (dev.starts_with("cuda:")) {
+    const std::string id(dev.substr(5));
+    if (id.empty() || id.size() > 4 || !std::all_of(id.begin(), id.end(), ::isdigit)) {
+      throw plugin::Error(NNPORT_INVALID_ARGUMENT,
+                          "onnxruntime: device '" + device + "' has no valid index; " + accepted);
+    }
+    return {Device::kCuda, std::stoi(id)};
+  }
+  throw plugin::Error(NNPORT_UNAVAILABLE, "onnxruntime: device '" + device +
+                                              "' is not one this backend knows; " + accepted +
+                                              " (where ONNX Runtime's CUDA provider is installed)");
+}
+
 Ort::SessionOptions make_session_options(const Options& options, const std::string& device) {
-  require_runtime();
+  const Device dev = parse_device(device);
+  env();  // first: ORT logs through the env's logger (see env())
   Ort::SessionOptions so;
   try {
     so.SetIntraOpNumThreads(options.intra_op_num_threads);
@@ -152,33 +172,21 @@ Ort::SessionOptions make_session_options(const Options& options, const std::stri
   } catch (const Ort::Exception& e) {
     rethrow(e, "setting session options from backend_config");
   }
+  if (dev.kind == Device::kCpu) return so;
 
-  const std::string_view dev(device);
-  if (dev == "cpu") return so;
-  if (dev == "cuda" || dev.starts_with("cuda:")) {
-    OrtCUDAProviderOptions cuda{};
-    if (dev.size() > 5) {
-      const std::string id(dev.substr(5));
-      if (id.empty() || !std::all_of(id.begin(), id.end(), ::isdigit) || id.size() > 4) {
-        throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                            "onnxruntime: device '" + device + "' is not 'cuda:<index>'");
-      }
-      cuda.device_id = std::stoi(id);
-    }
-    try {
-      so.AppendExecutionProvider_CUDA(cuda);
-    } catch (const Ort::Exception& e) {
-      throw plugin::Error(NNPORT_UNAVAILABLE,
-                          "onnxruntime: device '" + device +
-                              "' is unavailable: ONNX Runtime's CUDA provider failed to load (" +
-                              e.what() + "); use device 'cpu'");
-    }
-    return so;
+  OrtCUDAProviderOptions cuda{};
+  cuda.device_id = dev.index;
+  CaptureErrors why;  // ORT logs the loader's reason and returns a generic one
+  try {
+    so.AppendExecutionProvider_CUDA(cuda);
+  } catch (const Ort::Exception& e) {
+    std::string reason = std::string("ONNX Runtime's CUDA provider failed to load: ") + e.what();
+    if (!why.text().empty()) reason += " (" + why.text() + ")";
+    throw plugin::Error(NNPORT_UNAVAILABLE, "onnxruntime: device '" + device +
+                                                "' is not usable here: " + reason +
+                                                "; use device 'cpu' (--device cpu)");
   }
-  throw plugin::Error(NNPORT_UNAVAILABLE,
-                      "onnxruntime: device '" + device +
-                          "' is not supported; use 'cpu' (or 'cuda[:N]' where ONNX Runtime's "
-                          "CUDA provider is installed)");
+  return so;
 }
 
 }  // namespace nnport::ort

@@ -33,9 +33,19 @@ struct Options {
 // is allowed; an unknown key is logged as a warning.
 Options parse_options(const std::string& deploy_cfg_json);
 
-// SessionOptions for these options on this device: "cpu", or "cuda[:N]"
-// (needs ONNX Runtime's CUDA provider library; its failure to load is
-// NNPORT_UNAVAILABLE). Any other device is NNPORT_UNAVAILABLE.
+// A device string this backend accepts: "cpu", "cuda" (index 0) or
+// "cuda:<index>". A malformed index is NNPORT_INVALID_ARGUMENT, any other
+// string NNPORT_UNAVAILABLE; both messages list the accepted forms.
+struct Device {
+  enum Kind { kCpu, kCuda } kind = kCpu;
+  int index = 0;
+};
+Device parse_device(const std::string& device);
+
+// SessionOptions for these options on this device (parse_device). Creates
+// the env first. A CUDA provider that cannot be used here (no provider
+// library, no GPU) is NNPORT_UNAVAILABLE with ORT's reason, at this call:
+// to_backend calls it to refuse such a device at convert time.
 Ort::SessionOptions make_session_options(const Options& options, const std::string& device);
 
 }  // namespace nnport::ort

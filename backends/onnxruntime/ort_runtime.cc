@@ -3,9 +3,11 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <string_view>
 
 #include "nnport/plugin_cpp.h"
 
@@ -14,6 +16,17 @@ namespace {
 
 constexpr const char* kLibraryName = "libonnxruntime.so.1";
 constexpr const char* kLibraryEnv = "NNPORT_ONNXRUNTIME_LIBRARY";
+
+// Builds of ONNX Runtime with 1DS telemetry (the npm/PyPI ones for Linux)
+// start it when the first OrtEnv is created: a device id and an event
+// database under $XDG_CACHE_HOME or ~/.cache/Microsoft/DeveloperTools/,
+// /tmp/mat-debug-<pid>.log, and ':memory:.ses' in the working directory
+// when that cache is not writable. OrtApi::DisableTelemetryEvents comes too
+// late for all of that (it needs the env) and only drops the per-session
+// events. The library reads this variable when the env is created and
+// latches it for the life of the process; "1" creates no uploader, no
+// device id, no cache and no log. docs/backends/onnxruntime.md, "Privacy".
+constexpr const char* kTelemetryEnv = "ORT_DISABLE_TELEMETRY";
 
 std::string loaded_path(void* handle, const std::string& fallback) {
   link_map* map = nullptr;
@@ -28,6 +41,9 @@ std::string loaded_path(void* handle, const std::string& fallback) {
 
 Runtime load() {
   Runtime rt;
+  // Before the library is loaded, let alone an env created; overwrites a
+  // user's "0": nnport never lets the runtime collect or upload anything.
+  ::setenv(kTelemetryEnv, "1", /*overwrite=*/1);
   const char* env_path = std::getenv(kLibraryEnv);
   const std::string wanted = env_path != nullptr && env_path[0] != '\0' ? env_path : kLibraryName;
   // RTLD_GLOBAL is not needed: every call goes through the OrtApi table.
@@ -79,9 +95,34 @@ const Runtime& require_runtime() {
 
 namespace {
 
-// ORT's log lines go through the host's logger, like the plugin's own.
+// ORT's message without its "<source>:<line> <function> [ONNXRuntimeError] :
+// <code> : <NAME> : " header and trailing whitespace.
+std::string plain_message(const char* message) {
+  std::string m = message != nullptr ? message : "";
+  constexpr std::string_view kHeader = "[ONNXRuntimeError] : ";
+  if (const size_t h = m.find(kHeader); h != std::string::npos) {
+    size_t at = h + kHeader.size();
+    for (int i = 0; i < 2 && at != std::string::npos; ++i) {
+      at = m.find(" : ", at);
+      if (at != std::string::npos) at += 3;
+    }
+    if (at != std::string::npos) m = m.substr(at);
+  }
+  while (!m.empty() && std::isspace(static_cast<unsigned char>(m.back()))) m.pop_back();
+  return m;
+}
+
+// Set while a CaptureErrors lives on this thread.
+thread_local std::string* captured_errors = nullptr;
+
+// ORT's log lines go through the host's logger, like the plugin's own;
+// errors are captured instead while a CaptureErrors is active.
 void ORT_API_CALL log_to_host(void*, OrtLoggingLevel severity, const char*, const char*,
                               const char*, const char* message) {
+  if (captured_errors != nullptr && severity >= ORT_LOGGING_LEVEL_ERROR) {
+    *captured_errors += std::string(captured_errors->empty() ? "" : "; ") + plain_message(message);
+    return;
+  }
   nnport_log_level level = NNPORT_LOG_ERROR;
   switch (severity) {
     case ORT_LOGGING_LEVEL_VERBOSE:
@@ -101,10 +142,37 @@ void ORT_API_CALL log_to_host(void*, OrtLoggingLevel severity, const char*, cons
 
 }  // namespace
 
+CaptureErrors::CaptureErrors() : previous_(captured_errors) { captured_errors = &text_; }
+
+CaptureErrors::~CaptureErrors() { captured_errors = previous_; }
+
+namespace {
+
+Ort::Env* create_env() {
+  try {
+    auto* e = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "nnport", log_to_host, nullptr);
+    // The variable set in load() already stopped the telemetry; this also
+    // drops the per-session events (model file and graph names) in the case
+    // the variable cannot cover: a host that created an ORT env of its own
+    // before loading nnport's plugin (ORT's env is one per process).
+    e->DisableTelemetryEvents();
+    return e;
+  } catch (const Ort::Exception& ex) {
+    rethrow(ex, "creating the ONNX Runtime environment");
+  }
+}
+
+}  // namespace
+
 Ort::Env& env() {
   require_runtime();
-  static Ort::Env* e = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "nnport", log_to_host, nullptr);
+  static Ort::Env* e = create_env();  // thread-safe, once; a failure retries next call
   return *e;
+}
+
+bool telemetry_disabled() {
+  const char* v = std::getenv(kTelemetryEnv);
+  return v != nullptr && std::string(v) == "1";
 }
 
 std::vector<std::string> available_providers() {

@@ -35,8 +35,33 @@ const Runtime& runtime();
 const Runtime& require_runtime();
 
 // The process-wide Ort::Env, created on first use and never destroyed (its
-// destructor would run after the library's own at exit).
+// destructor would run after the library's own at exit). ORT's telemetry is
+// off: runtime() sets ORT_DISABLE_TELEMETRY=1 before loading the library and
+// env() calls DisableTelemetryEvents. Every session, and every ORT call that
+// may log (e.g. appending an execution provider), must come after env():
+// before it ORT has no default logger and fails with "Attempt to use
+// DefaultLogger but none has been registered".
 Ort::Env& env();
+
+// True when ORT_DISABLE_TELEMETRY is "1" in this process (runtime() sets it).
+bool telemetry_disabled();
+
+// While one lives, ORT's error-level log lines on this thread are collected
+// here instead of going to the host's log: ORT logs the reason of some
+// failures (e.g. why a provider library did not load) and returns only a
+// generic status.
+class CaptureErrors {
+ public:
+  CaptureErrors();
+  ~CaptureErrors();
+  CaptureErrors(const CaptureErrors&) = delete;
+  CaptureErrors& operator=(const CaptureErrors&) = delete;
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::string* previous_;
+};
 
 // Execution providers compiled into the library (not all usable here: a GPU
 // provider also needs its provider library and a device).

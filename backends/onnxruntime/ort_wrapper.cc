@@ -138,7 +138,7 @@ std::unique_ptr<OrtWrapper> OrtWrapper::create(const plugin::BuildArgs& args) {
   try {
     session = Ort::Session(env(), path.c_str(), session_options);
   } catch (const Ort::Exception& e) {
-    rethrow(e, "loading model '" + path + "'");
+    rethrow(e, "loading model '" + path + "' on device '" + args.device + "'");
   }
 
   std::vector<TensorInfo> inputs, outputs;
@@ -160,6 +160,7 @@ std::unique_ptr<OrtWrapper> OrtWrapper::create(const plugin::BuildArgs& args) {
 
   std::unique_ptr<OrtWrapper> w(
       new OrtWrapper(std::move(session), std::move(inputs), std::move(outputs)));
+  w->context_ = " (model '" + path + "' on device '" + args.device + "')";
   // A non-CPU provider copies a CPU input to its device at bind time, so the
   // same pointer may hold new data: rebind every call there.
   w->reuse_bindings_ = args.device == "cpu";
@@ -181,7 +182,7 @@ void OrtWrapper::bind_outputs() {
     // BindOutput replaces a bound name in place: no ClearBoundOutputs needed.
     for (const auto& out : outputs_) binding_.BindOutput(out.name.c_str(), cpu_memory_);
   } catch (const Ort::Exception& e) {
-    rethrow(e, "binding the outputs to CPU memory");
+    rethrow(e, "binding the outputs to CPU memory" + context_);
   }
   outputs_fresh_ = true;
 }
@@ -214,7 +215,8 @@ void OrtWrapper::set_inputs(plugin::InputView in) {
     } catch (const Ort::Exception& e) {
       b.data = nullptr;  // force a rebind next time
       rethrow(e, "binding input '" + info.name + "' (" + type_name(t.dtype) + " " +
-                     shape_text(t.dims, rank) + ", " + std::to_string(t.nbytes) + " bytes)");
+                     shape_text(t.dims, rank) + ", " + std::to_string(t.nbytes) + " bytes)" +
+                     context_);
     }
     b.data = t.data;
     b.nbytes = t.nbytes;
@@ -228,7 +230,7 @@ void OrtWrapper::execute() {
     outputs_fresh_ = false;
     session_.Run(run_options_, binding_);
   } catch (const Ort::Exception& e) {
-    rethrow(e, "run failed");
+    rethrow(e, "run failed" + context_);
   }
 }
 
@@ -258,7 +260,7 @@ void OrtWrapper::get_outputs(nnport_output* out, size_t count) {
       owners.push_back(std::move(owner));
     }
   } catch (const Ort::Exception& e) {
-    rethrow(e, "reading the outputs");
+    rethrow(e, "reading the outputs" + context_);
   }
   for (size_t i = 0; i < count; ++i) {
     OutputOwner* owner = owners[i].get();

@@ -48,6 +48,7 @@ class OrtWrapper final : public plugin::Wrapper {
   Ort::MemoryInfo cpu_memory_;
   std::vector<plugin::TensorInfo> inputs_, outputs_;
   std::vector<Bound> bound_;
+  std::string context_;         // " (model '<file>' on device '<device>')", for errors
   bool reuse_bindings_ = true;  // skip rebinding an unchanged input (CPU only)
   // False once execute has filled the bound outputs: they must be rebound to
   // the CPU device before the next run, or ORT would write into (and
