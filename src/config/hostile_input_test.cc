@@ -86,11 +86,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "nested too deeply (more than 200 levels)"},
         DepthCase{"yaml_at_limit", "yaml", "x: " + lists(kLimit - 1), nullptr},
         DepthCase{"yaml_past_limit", "yaml", "x: " + lists(kLimit), "more than 100 levels deep"},
-        DepthCase{"yaml_huge_flow", "yaml", "x: " + lists(kHuge), "deep:"},
+        DepthCase{"yaml_huge_flow", "yaml", "x: " + lists(kHuge), "more than 100 levels deep"},
         DepthCase{"yaml_huge_flow_maps", "yaml",
-                  "x: " + repeat("{a: ", kHuge) + "1" + repeat("}", kHuge), "deep:"},
+                  "x: " + repeat("{a: ", kHuge) + "1" + repeat("}", kHuge),
+                  "more than 100 levels deep"},
         DepthCase{"yaml_huge_block_sequence", "yaml", "x:\n  " + repeat("- ", kHuge) + "1\n",
-                  "deep:"}),
+                  "more than 100 levels deep"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // The crash reported: a 40,000-deep .json config reached substitute_base_refs.

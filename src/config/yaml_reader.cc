@@ -1,6 +1,7 @@
 // .yaml/.yml configs through yaml-cpp. yaml-cpp leaves scalars untyped, so
 // plain scalars are resolved with the YAML 1.2 core schema (null, bool, int,
 // float, else str); quoted scalars and !!str are always strings.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -23,6 +24,13 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 // The core schema's scalar forms, scanned by hand: std::regex recurses per
 // character and overflows the stack on a long scalar (40,000 digits).
+// A scalar as messages show it: a hostile one can be megabytes long.
+std::string shown(const std::string& s) {
+  constexpr size_t kShown = 40;
+  return s.size() <= kShown ? s
+                            : s.substr(0, kShown) + "... (" + std::to_string(s.size()) + " bytes)";
+}
+
 bool is_dec(char c) { return c >= '0' && c <= '9'; }
 bool is_oct(char c) { return c >= '0' && c <= '7'; }
 bool is_hex(char c) { return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
@@ -151,17 +159,17 @@ class YamlConverter {
                                        : oct ? 8
                                              : 16);
       if (ec != std::errc() || ptr != body.data() + body.size()) {
-        return at(n, "integer " + s + " is out of range (64-bit signed)");
+        return at(n, "integer " + shown(s) + " is out of range (64-bit signed)");
       }
       return Config(v);
     }
     if (is_core_float(s)) {
       const double v = std::strtod(s.c_str(), nullptr);
-      if (!std::isfinite(v)) return at(n, "float " + s + " is out of range");
+      if (!std::isfinite(v)) return at(n, "float " + shown(s) + " is out of range");
       return Config(v);
     }
     if (is_inf_or_nan(s)) return at(n, "infinity and NaN cannot be represented in a config");
-    if (tag != "?") return at(n, "'" + s + "' does not match its tag '" + tag + "'");
+    if (tag != "?") return at(n, "'" + shown(s) + "' does not match its tag '" + tag + "'");
     return Config(s);
   }
 
@@ -175,6 +183,12 @@ Result<Config> parse_yaml_text(std::string_view text, const std::string& origin)
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp stops at 500 levels ("bad file"), past our own limit; its
+    // mark is where it stopped.
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    const int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+    return syntax_error(origin, line, col, too_deep_message());
   } catch (const YAML::Exception& e) {
     const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
     const int col = e.mark.is_null() ? 1 : e.mark.column + 1;
