@@ -19,18 +19,36 @@ namespace nnport {
 
 using Config = nlohmann::ordered_json;
 
+// The deepest nesting of lists and dicts a config (or a JSON document read
+// through parse_json_document) may have; the top-level dict is level 1. Every
+// reader refuses deeper input before any recursive code (merge, dump, copy)
+// walks it: a hostile file must not overflow the stack. Real deploy configs
+// are fewer than 10 levels deep.
+inline constexpr int kMaxConfigDepth = 100;
+
 // Load FILE (.py, .json, .yaml/.yml), resolve _base_ recursively, then apply
 // cfg_options ("a.b=value", value parsed as a Python literal, else a string).
 // Errors name the file, line and column (syntax, a construct outside the
 // subset such as an import or a call other than dict), the _base_ chain (a
-// cycle), the missing base, or the key defined by two sibling bases.
+// cycle), the missing base, the key defined by two sibling bases, or nesting
+// deeper than kMaxConfigDepth. When warnings is given, a cfg-option whose key
+// is not in the config (added anyway, as mmengine does) appends a warning
+// naming the nearest existing key.
 NNPORT_API Result<Config> load_config(const std::string& path,
-                                      const std::vector<std::string>& cfg_options = {});
+                                      const std::vector<std::string>& cfg_options = {},
+                                      std::vector<std::string>* warnings = nullptr);
 
 // Parse one file's text without resolving _base_ (the _base_ key is kept).
 // format: "py", "json" or "yaml"; origin names the text in errors.
 NNPORT_API Result<Config> parse_config_text(std::string_view text, std::string_view format,
                                             const std::string& origin);
+
+// Parse untrusted JSON text (a work dir's deploy.json, detail.json): any JSON
+// value, object keys in file order. Invalid JSON is invalid_argument
+// "ORIGIN:LINE:COL: invalid JSON: ..."; lists and dicts nested deeper than
+// kMaxConfigDepth are invalid_argument naming origin, the place and the
+// limit, refused while parsing (the deep tree is never built).
+NNPORT_API Result<Config> parse_json_document(std::string_view text, const std::string& origin);
 
 // mmengine's merge of child over base: dicts merge recursively, anything
 // else (lists included) replaces; "_delete_": true in a child dict replaces
@@ -43,8 +61,13 @@ NNPORT_API Result<Config> merge_config(const Config& base, const Config& child);
 // of the config subset ("1", "1e-3", "True", "[1, 2]", "(1, 2)", "'x'",
 // "1,2" as a list); also true/false/none in any case as mmengine does; else
 // it is the plain string. Missing intermediate dicts are created; "a.0.b"
-// indexes a list; a dict value merges into an existing dict.
-NNPORT_API Status apply_cfg_option(Config& cfg, std::string_view option);
+// indexes a list; a dict value merges into an existing dict. A key of more
+// parts than kMaxConfigDepth (or one whose value would nest deeper) is an
+// error. A key not in cfg is added (as mmengine does); when warnings is
+// given, that appends "--cfg-options OPTION: no key 'KEY' in the config;
+// adding it (did you mean 'NEAREST'?)".
+NNPORT_API Status apply_cfg_option(Config& cfg, std::string_view option,
+                                   std::vector<std::string>* warnings = nullptr);
 
 // MMDeploy's accessors (mmdeploy.utils.config_utils).
 NNPORT_API Result<std::string> get_backend_name(const Config& cfg);  // backend_config.type

@@ -37,7 +37,9 @@ struct NNPORT_API OnnxModelInfo {
   int64_t node_count = 0;  // nodes of the main graph (not counting subgraphs)
   std::vector<std::pair<std::string, int64_t>> op_counts;  // (op type, nodes), sorted by op type
   int64_t initializer_count = 0;
-  int64_t parameter_count = 0;  // elements over all initializers
+  // Elements over all initializers; -1 (unknown) when an initializer has a
+  // negative dim or the count does not fit in int64 (dims such as 2^40 x 2^40).
+  int64_t parameter_count = 0;
   // Files named by initializers stored as external data, relative to the
   // model's folder, each once.
   std::vector<std::string> external_data_files;

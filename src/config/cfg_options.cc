@@ -10,6 +10,7 @@
 #include "config/py_lexer.h"
 #include "config/py_parser.h"
 #include "nnport/config.h"
+#include "nnport/did_you_mean.h"
 
 namespace nnport {
 namespace {
@@ -33,10 +34,49 @@ bool list_index(std::string_view part, size_t& index) {
   return !part.empty() && ec == std::errc() && ptr == part.data() + part.size();
 }
 
+// The option as errors show it: a hostile one can be megabytes long.
+std::string shorten(std::string_view option) {
+  constexpr size_t kShown = 80;
+  if (option.size() <= kShown) return std::string(option);
+  return std::string(option.substr(0, kShown)) + "... (" + std::to_string(option.size()) +
+         " bytes)";
+}
+
+// Appends the dotted paths of `parts` parts under node (dict keys and list
+// indexes) in config order. Recursion is bounded by parts <= kMaxConfigDepth.
+void paths_of_length(const Config& node, size_t parts, const std::string& prefix,
+                     std::vector<std::string>& out) {
+  if (parts == 0 || !node.is_structured()) return;
+  auto visit = [&](const std::string& part, const Config& child) {
+    const std::string path = prefix.empty() ? part : prefix + "." + part;
+    if (parts == 1) {
+      out.push_back(path);
+    } else {
+      paths_of_length(child, parts - 1, path, out);
+    }
+  };
+  if (node.is_object()) {
+    for (const auto& [key, child] : node.items()) visit(key, child);
+  } else {
+    for (size_t i = 0; i < node.size(); ++i) visit(std::to_string(i), node[i]);
+  }
+}
+
+// The warning for a key not in cfg. Candidates are all existing paths with as
+// many parts, not only the siblings: the typo may be in any part
+// ("backend_confg.precision"), and a config has few enough paths.
+std::string missing_key_warning(const Config& cfg, std::string_view option, std::string_view key,
+                                size_t parts) {
+  std::vector<std::string> candidates;
+  paths_of_length(cfg, parts, "", candidates);
+  return "--cfg-options " + shorten(option) + ": no key '" + std::string(key) +
+         "' in the config; adding it" + did_you_mean(key, candidates);
+}
+
 }  // namespace
 
-Status apply_cfg_option(Config& cfg, std::string_view option) {
-  const std::string shown(option);
+Status apply_cfg_option(Config& cfg, std::string_view option, std::vector<std::string>* warnings) {
+  const std::string shown = shorten(option);
   if (!config_detail::is_valid_utf8(option)) {
     return invalid_argument(
         "cfg-option: the option is not valid UTF-8; expected KEY=VALUE in UTF-8");
@@ -51,14 +91,33 @@ Status apply_cfg_option(Config& cfg, std::string_view option) {
     const size_t dot = key.find('.', start);
     parts.emplace_back(key.substr(start, dot == key.npos ? key.npos : dot - start));
     if (parts.back().empty()) {
-      return invalid_argument("cfg-option '" + shown + "': empty key part in '" + std::string(key) +
+      return invalid_argument("cfg-option '" + shown + "': empty key part in '" + shorten(key) +
                               "'" + std::string(kUsage));
     }
     if (dot == key.npos) break;
+    if (parts.size() >= static_cast<size_t>(kMaxConfigDepth)) {
+      return invalid_argument("cfg-option '" + shown + "': the key has more than " +
+                              std::to_string(kMaxConfigDepth) +
+                              " dotted parts; configs nest at most that deep");
+    }
     start = dot + 1;
   }
   Config value = parse_option_value(option.substr(eq + 1));
+  // The value lands inside parts.size() levels of dicts and lists.
+  if (parts.size() + config_detail::config_depth(value) > static_cast<size_t>(kMaxConfigDepth)) {
+    return invalid_argument("cfg-option '" + shown + "': the key (" + std::to_string(parts.size()) +
+                            " parts) with its value (" +
+                            std::to_string(config_detail::config_depth(value)) +
+                            " levels) would make " + config_detail::too_deep_message());
+  }
   if (!cfg.is_object()) cfg = Config::object();
+  if (warnings != nullptr && config_detail::find_path(cfg, key) == nullptr) {
+    // Computed before the change; kept only if the option applies.
+    std::string warning = missing_key_warning(cfg, option, key, parts.size());
+    NNPORT_RETURN_IF_ERROR(apply_cfg_option(cfg, option));
+    warnings->push_back(std::move(warning));
+    return {};
+  }
 
   Config* node = &cfg;
   std::string walked;

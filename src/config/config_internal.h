@@ -11,8 +11,16 @@
 namespace nnport::config_detail {
 
 // Readers; errors are "ORIGIN:LINE:COL: message" where the library tells.
+// parse_json_text reads a config (an object); parse_json_document any value.
 Result<Config> parse_json_text(std::string_view text, const std::string& origin);
 Result<Config> parse_yaml_text(std::string_view text, const std::string& origin);
+
+// Levels of lists and dicts in v (0 for a scalar, 1 for a flat list or
+// dict), counted without recursion; stops early once past stop_after.
+int config_depth(const Config& v, int stop_after = kMaxConfigDepth);
+
+// "nested more than 100 levels deep ..." for every reader's error.
+std::string too_deep_message();
 
 // Replaces "{{_base_.a.b}}" in string values of cfg (a whole string becomes
 // the base's value, of any type; inside a longer string the value's text is

@@ -78,7 +78,7 @@ class Loader {
     if (base_it == cfg.end()) {
       // No bases: a {{_base_.x}} reference cannot be resolved.
       NNPORT_RETURN_IF_ERROR(config_detail::substitute_base_refs(cfg, Config::object(), shown));
-      return cfg;
+      return cfg;  // with no bases nothing was spliced in: no deeper than parsed
     }
     std::vector<std::string> bases;
     if (base_it->is_string()) {
@@ -98,6 +98,11 @@ class Loader {
     stack_.pop_back();
     if (!merged_bases.ok()) return merged_bases.status();
     NNPORT_RETURN_IF_ERROR(config_detail::substitute_base_refs(cfg, *merged_bases, shown));
+    // A {{_base_.x}} reference splices a base's value in, which can nest deeper.
+    if (config_detail::config_depth(cfg) > kMaxConfigDepth) {
+      return invalid_argument("load config '" + shown + "': after substituting {{_base_.*}}: " +
+                              config_detail::too_deep_message());
+    }
     auto merged = merge_config(*merged_bases, cfg);
     if (!merged.ok()) return merged.status().with_context("load config '" + shown + "'");
     return merged;
@@ -158,13 +163,14 @@ Result<Config> parse_config_text(std::string_view text, std::string_view format,
                           "'; use py, json or yaml");
 }
 
-Result<Config> load_config(const std::string& path, const std::vector<std::string>& cfg_options) {
+Result<Config> load_config(const std::string& path, const std::vector<std::string>& cfg_options,
+                           std::vector<std::string>* warnings) {
   if (path.empty())
     return invalid_argument("load config: no file given; pass a .py, .json or .yaml path");
   Loader loader;
   NNPORT_ASSIGN_OR_RETURN(Config cfg, loader.load(fs::path(path), path));
   for (const std::string& option : cfg_options) {
-    NNPORT_RETURN_IF_ERROR(apply_cfg_option(cfg, option));
+    NNPORT_RETURN_IF_ERROR(apply_cfg_option(cfg, option, warnings));
   }
   config_detail::strip_delete_keys(cfg);
   return cfg;

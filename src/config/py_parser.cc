@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/config_internal.h"
 #include "config/py_arith.h"
 #include "config/py_keywords.h"
 #include "config/py_lexer.h"
@@ -12,7 +13,9 @@
 namespace nnport::config_detail {
 namespace {
 
-constexpr int kMaxDepth = 200;
+// Bounds the parser's recursion through operator chains ("- - - 1",
+// "2 ** 2 ** 2"); bracket nesting is bounded by kMaxConfigDepth.
+constexpr int kMaxExprDepth = 200;
 // Names may be referenced many times; bound what the config can expand to.
 constexpr size_t kMaxValues = size_t{1} << 20;
 
@@ -31,6 +34,7 @@ class Parser {
 
   Result<Config> module() {
     Config out = Config::object();
+    nesting_ = 1;  // the module's own dict is the config's first level
     while (cur().kind != TokKind::kEnd) {
       if (accept_newline_or_semicolon()) continue;
       NNPORT_RETURN_IF_ERROR(statement(out));
@@ -136,6 +140,11 @@ class Parser {
       return err(cur(), "expected a value after '" + first.text + " ='");
     }
     NNPORT_ASSIGN_OR_RETURN(Config value, expr_list());
+    // Brackets are bounded while parsing; a name referenced inside brackets
+    // can still nest deeper ("b = [[a]]").
+    if (config_depth(value, kMaxConfigDepth) + 1 > kMaxConfigDepth) {
+      return err(first, "'" + first.text + "': " + too_deep_message());
+    }
     if (is_op("=")) return disallowed(cur(), "a chained assignment");
     if (!accept_newline_or_semicolon() && cur().kind != TokKind::kEnd)
       return unexpected("after the value");
@@ -163,7 +172,7 @@ class Parser {
 
   // One expression; a following operator outside the subset is named.
   Result<Config> expr() {
-    if (++depth_ > kMaxDepth)
+    if (++depth_ > kMaxExprDepth)
       return err(cur(), "expression nested too deeply (more than 200 levels)");
     auto r = shift();
     --depth_;
@@ -220,7 +229,7 @@ class Parser {
     if (is_op("-") || is_op("+") || is_op("~")) {
       const Token op_tok = cur();
       ++i_;
-      if (++depth_ > kMaxDepth)
+      if (++depth_ > kMaxExprDepth)
         return err(op_tok, "expression nested too deeply (more than 200 levels)");
       auto operand = factor();
       --depth_;
@@ -237,8 +246,12 @@ class Parser {
     if (!is_op("**")) return base;
     const Token op_tok = cur();
     ++i_;
-    NNPORT_ASSIGN_OR_RETURN(Config exponent, factor());
-    auto r = binary_op("**", base, exponent);
+    if (++depth_ > kMaxExprDepth)
+      return err(op_tok, "expression nested too deeply (more than 200 levels)");
+    auto exponent = factor();
+    --depth_;
+    if (!exponent.ok()) return exponent;
+    auto r = binary_op("**", base, *exponent);
     if (!r.ok()) return err(op_tok, r.status().message());
     return r;
   }
@@ -250,7 +263,7 @@ class Parser {
     if (start.kind == TokKind::kName && start.text == "dict" && next().kind == TokKind::kOp &&
         next().text == "(") {
       i_ += 2;
-      value = dict_call();
+      value = nested(start, &Parser::dict_call);
     } else {
       value = atom();
     }
@@ -284,9 +297,9 @@ class Parser {
       case TokKind::kName:
         return name(t);
       case TokKind::kOp:
-        if (t.text == "(") return paren();
-        if (t.text == "[") return list();
-        if (t.text == "{") return braces();
+        if (t.text == "(") return nested(t, &Parser::paren);
+        if (t.text == "[") return nested(t, &Parser::list);
+        if (t.text == "{") return nested(t, &Parser::braces);
         if (t.text == "*" || t.text == "**") return disallowed(t, "unpacking ('" + t.text + "')");
         if (t.text == "...") return disallowed(t, "Ellipsis");
         return err(t, "expected a value, got " + describe(t));
@@ -321,6 +334,16 @@ class Parser {
     ++i_;
     NNPORT_RETURN_IF_ERROR(charge(it->second.size, t));
     return it->second.value;
+  }
+
+  // One level of brackets (at token at): past kMaxConfigDepth is an error,
+  // before the recursion it would cost.
+  Result<Config> nested(const Token& at, Result<Config> (Parser::*body)()) {
+    if (nesting_ >= kMaxConfigDepth) return err(at, too_deep_message());
+    ++nesting_;
+    auto r = (this->*body)();
+    --nesting_;
+    return r;
   }
 
   // Just after an opening bracket: a 'for' at this bracket level makes a
@@ -442,7 +465,8 @@ class Parser {
   std::vector<Token> t_;
   const std::string& origin_;
   size_t i_ = 0;
-  int depth_ = 0;
+  int depth_ = 0;    // expression recursion
+  int nesting_ = 0;  // open brackets, plus the module's dict
   size_t budget_ = 0;
   struct Named {
     Config value;

@@ -134,10 +134,11 @@ TEST(PyParser, FloatAndIntTypesAreKept) {
   EXPECT_TRUE(c["b"].is_boolean());
 }
 
+// Up to kMaxConfigDepth levels counting the module's dict (hostile_input_test.cc has the rest).
 TEST(PyParser, DeepButReasonableNestingParses) {
   std::string src = "x = ";
-  for (int i = 0; i < 150; ++i) src += "[";
-  for (int i = 0; i < 150; ++i) src += "]";
+  for (int i = 0; i < kMaxConfigDepth - 1; ++i) src += "[";
+  for (int i = 0; i < kMaxConfigDepth - 1; ++i) src += "]";
   const Config c = parse_py(src);
   const Config* node = &c["x"];
   int depth = 0;
@@ -145,7 +146,7 @@ TEST(PyParser, DeepButReasonableNestingParses) {
     node = &(*node)[0];
     ++depth;
   }
-  EXPECT_EQ(depth, 149);
+  EXPECT_EQ(depth, kMaxConfigDepth - 2);
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // .yaml/.yml configs through yaml-cpp. yaml-cpp leaves scalars untyped, so
 // plain scalars are resolved with the YAML 1.2 core schema (null, bool, int,
 // float, else str); quoted scalars and !!str are always strings.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 #include <string>
 
 #include "config/config_internal.h"
@@ -15,7 +15,6 @@
 namespace nnport::config_detail {
 namespace {
 
-constexpr int kMaxDepth = 200;
 constexpr size_t kMaxNodes = size_t{1} << 22;  // aliases can expand a small file enormously
 
 bool ends_with(const std::string& s, std::string_view suffix) {
@@ -23,12 +22,82 @@ bool ends_with(const std::string& s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The core schema's scalar forms, scanned by hand: std::regex recurses per
+// character and overflows the stack on a long scalar (40,000 digits).
+// A scalar as messages show it: a hostile one can be megabytes long.
+std::string shown(const std::string& s) {
+  constexpr size_t kShown = 40;
+  return s.size() <= kShown ? s
+                            : s.substr(0, kShown) + "... (" + std::to_string(s.size()) + " bytes)";
+}
+
+bool is_dec(char c) { return c >= '0' && c <= '9'; }
+bool is_oct(char c) { return c >= '0' && c <= '7'; }
+bool is_hex(char c) { return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Advances pos over characters of the class; returns how many.
+size_t skip(std::string_view s, size_t& pos, bool (*in_class)(char)) {
+  const size_t start = pos;
+  while (pos < s.size() && in_class(s[pos])) ++pos;
+  return pos - start;
+}
+
+void skip_sign(std::string_view s, size_t& pos) {
+  if (pos < s.size() && (s[pos] == '-' || s[pos] == '+')) ++pos;
+}
+
+// [-+]?[0-9]+
+bool is_decimal_int(std::string_view s) {
+  size_t p = 0;
+  skip_sign(s, p);
+  return skip(s, p, is_dec) > 0 && p == s.size();
+}
+
+// 0o[0-7]+ or 0x[0-9a-fA-F]+: PREFIX followed by at least one digit of the class.
+bool is_prefixed_int(std::string_view s, std::string_view prefix, bool (*in_class)(char)) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  size_t p = prefix.size();
+  return skip(s, p, in_class) > 0 && p == s.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_core_float(std::string_view s) {
+  size_t p = 0;
+  skip_sign(s, p);
+  if (p < s.size() && s[p] == '.') {
+    ++p;
+    if (skip(s, p, is_dec) == 0) return false;
+  } else {
+    if (skip(s, p, is_dec) == 0) return false;
+    if (p < s.size() && s[p] == '.') {
+      ++p;
+      skip(s, p, is_dec);
+    }
+  }
+  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
+    ++p;
+    skip_sign(s, p);
+    if (skip(s, p, is_dec) == 0) return false;
+  }
+  return p == s.size();
+}
+
+// [-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)
+bool is_inf_or_nan(std::string_view s) {
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return true;
+  size_t p = 0;
+  skip_sign(s, p);
+  const std::string_view rest = s.substr(p);
+  return rest == ".inf" || rest == ".Inf" || rest == ".INF";
+}
+
 class YamlConverter {
  public:
   explicit YamlConverter(const std::string& origin) : origin_(origin) {}
 
+  // depth: the sequences and mappings around n.
   Result<Config> convert(const YAML::Node& n, int depth) {
-    if (depth > kMaxDepth) return at(n, "nested too deeply (more than 200 levels)");
+    if ((n.IsSequence() || n.IsMap()) && depth >= kMaxConfigDepth) return at(n, too_deep_message());
     if (++nodes_ > kMaxNodes)
       return at(n, "document is too large (aliases expand to more than 4M values)");
     switch (n.Type()) {
@@ -75,16 +144,11 @@ class YamlConverter {
         !ends_with(tag, ":int") && !ends_with(tag, ":float")) {
       return at(n, "unsupported YAML tag '" + tag + "'");
     }
-    static const std::regex kInt("[-+]?[0-9]+");
-    static const std::regex kOct("0o[0-7]+");
-    static const std::regex kHex("0x[0-9a-fA-F]+");
-    static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-    static const std::regex kSpecial("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Config(nullptr);
     if (s == "true" || s == "True" || s == "TRUE") return Config(true);
     if (s == "false" || s == "False" || s == "FALSE") return Config(false);
-    const bool dec = std::regex_match(s, kInt), oct = std::regex_match(s, kOct),
-               hex = std::regex_match(s, kHex);
+    const bool dec = is_decimal_int(s), oct = is_prefixed_int(s, "0o", is_oct),
+               hex = is_prefixed_int(s, "0x", is_hex);
     if (dec || oct || hex) {
       std::string_view body = s;
       if (!body.empty() && body[0] == '+') body.remove_prefix(1);
@@ -95,18 +159,17 @@ class YamlConverter {
                                        : oct ? 8
                                              : 16);
       if (ec != std::errc() || ptr != body.data() + body.size()) {
-        return at(n, "integer " + s + " is out of range (64-bit signed)");
+        return at(n, "integer " + shown(s) + " is out of range (64-bit signed)");
       }
       return Config(v);
     }
-    if (std::regex_match(s, kFloat)) {
+    if (is_core_float(s)) {
       const double v = std::strtod(s.c_str(), nullptr);
-      if (!std::isfinite(v)) return at(n, "float " + s + " is out of range");
+      if (!std::isfinite(v)) return at(n, "float " + shown(s) + " is out of range");
       return Config(v);
     }
-    if (std::regex_match(s, kSpecial))
-      return at(n, "infinity and NaN cannot be represented in a config");
-    if (tag != "?") return at(n, "'" + s + "' does not match its tag '" + tag + "'");
+    if (is_inf_or_nan(s)) return at(n, "infinity and NaN cannot be represented in a config");
+    if (tag != "?") return at(n, "'" + shown(s) + "' does not match its tag '" + tag + "'");
     return Config(s);
   }
 
@@ -120,6 +183,12 @@ Result<Config> parse_yaml_text(std::string_view text, const std::string& origin)
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp stops at 500 levels ("bad file"), past our own limit; its
+    // mark is where it stopped.
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    const int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+    return syntax_error(origin, line, col, too_deep_message());
   } catch (const YAML::Exception& e) {
     const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
     const int col = e.mark.is_null() ? 1 : e.mark.column + 1;

@@ -34,9 +34,13 @@ void describe_value(const onnx::ValueInfoProto& v, TensorInfo& info, OnnxValueDe
   if (dynamic) info.dim_names = std::move(names);
 }
 
+// Elements of an initializer, or -1 when a dim is negative or the product
+// does not fit in int64 (a hostile file can claim any dims).
 int64_t tensor_elements(const onnx::TensorProto& t) {
   int64_t n = 1;
-  for (int64_t d : t.dims()) n *= d;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) return -1;
+  }
   return n;
 }
 
@@ -141,7 +145,12 @@ OnnxModelInfo describe_model(const onnx::ModelProto& model, const std::string& p
   std::set<std::string> external;
   for (const auto& t : g.initializer()) {
     init_names.insert(t.name());
-    info.parameter_count += tensor_elements(t);
+    // Once unknown (-1), the count stays unknown.
+    const int64_t n = tensor_elements(t);
+    if (info.parameter_count >= 0 &&
+        (n < 0 || __builtin_add_overflow(info.parameter_count, n, &info.parameter_count))) {
+      info.parameter_count = -1;
+    }
     if (t.data_location() == onnx::TensorProto::EXTERNAL)
       for (const auto& kv : t.external_data())
         if (kv.key() == "location") external.insert(kv.value());
