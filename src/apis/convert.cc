@@ -97,7 +97,8 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   if (work_dir.empty()) return invalid_argument("no work dir given; pass --work-dir DIR");
 
   DeployInfo info;
-  NNPORT_ASSIGN_OR_RETURN(Config cfg, load_config(deploy_cfg_path, options.cfg_options));
+  NNPORT_ASSIGN_OR_RETURN(Config cfg,
+                          load_config(deploy_cfg_path, options.cfg_options, &info.warnings));
   NNPORT_ASSIGN_OR_RETURN(std::string backend, get_backend_name(cfg));
   NNPORT_ASSIGN_OR_RETURN(std::string save_file, onnx_save_file(cfg));
   NNPORT_ASSIGN_OR_RETURN(const BackendManager* manager, reg.find(backend));

@@ -2,11 +2,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace nnport::apis {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kConvertAgain = "; convert the model again with `nnport convert`";
 
 std::string relative_to(const std::string& path, const std::string& root) {
   return fs::path(path).lexically_relative(root).generic_string();
@@ -119,10 +122,15 @@ Config make_detail_json(const DeployInfo& info) {
 
 Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string& root,
                                      const std::string& origin) {
-  Config d = Config::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (d.is_discarded() || !d.is_object())
+  // Depth-bounded: a work dir is untrusted, and deep JSON would overflow the
+  // stack of every recursive use after the parse.
+  auto parsed = parse_json_document(text, origin);
+  if (!parsed.ok())
+    return Status(parsed.status().code(), parsed.status().message() + kConvertAgain);
+  Config d = std::move(parsed).value();
+  if (!d.is_object())
     return invalid_argument(origin +
-                            " is not valid JSON; convert the model again with "
+                            " is not a JSON object; convert the model again with "
                             "`nnport convert`");
   if (!d.contains("models") || !d["models"].is_array() || d["models"].empty() ||
       !d["models"][0].is_object())
@@ -173,12 +181,16 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   info.load_checked = extra.contains("load_checked") && extra["load_checked"].is_boolean() &&
                       extra["load_checked"].get<bool>();
   // The resolved config, so build_wrapper sees the backend_config convert used.
-  std::ifstream detail(fs::path(root) / kDetailJson);
+  const fs::path detail_path = fs::path(root) / kDetailJson;
+  std::ifstream detail(detail_path, std::ios::binary);
   if (detail) {
-    Config dj = Config::parse(detail, nullptr, false);
-    if (!dj.is_discarded() && dj.is_object()) {
+    std::stringstream detail_text;
+    detail_text << detail.rdbuf();
+    auto dj = parse_json_document(detail_text.str(), detail_path.string());
+    if (!dj.ok()) return Status(dj.status().code(), dj.status().message() + kConvertAgain);
+    if (dj->is_object()) {
       for (const char* key : {"codebase_config", "onnx_config", "backend_config", "calib_config"})
-        if (dj.contains(key)) info.deploy_cfg[key] = dj[key];
+        if (dj->contains(key)) info.deploy_cfg[key] = (*dj)[key];
     }
   }
   if (!info.deploy_cfg.contains("backend_config"))

@@ -48,8 +48,9 @@ Status check_owned_work_dir(const fs::path& dir) {
                   top_entries(dir));
   std::stringstream text;
   text << in.rdbuf();
-  Config d = Config::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (d.is_discarded() || !d.is_object() || !d.contains("nnport") || !d["nnport"].is_object() ||
+  auto parsed = parse_json_document(text.str(), (dir / kDeployJson).string());
+  const Config d = parsed.ok() ? std::move(parsed).value() : Config();
+  if (!d.is_object() || !d.contains("nnport") || !d["nnport"].is_object() ||
       !d["nnport"].contains("version"))
     return refuse(dir, "has a deploy.json that nnport did not write (no \"nnport\" marker)",
                   top_entries(dir));
