@@ -288,6 +288,15 @@ TEST_P(CliErrors, ExitCodeAndWords) {
 INSTANTIATE_TEST_SUITE_P(Table, CliErrors, ::testing::ValuesIn(kErrorCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST_F(CliTest, CheckEnvVerboseNamesThePluginFiles) {
+  CliResult quiet = run_cli({"check-env"});
+  CliResult r = run_cli({"-v", "check-env"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("needs libnnport_backend_tensorrt.so"), std::string::npos) << r.out;
+  EXPECT_EQ(quiet.out.find("needs libnnport_backend_tensorrt.so"), std::string::npos)
+      << quiet.out;
+}
+
 // ---- Cases that need a model made here (with Debian's python3 + onnx). ----
 
 class CliMadeModels : public CliTest {

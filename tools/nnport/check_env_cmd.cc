@@ -97,6 +97,9 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
               for (const auto& r : rows) {
                 for (const auto& line : r.lines) std::cout << line << "\n";
                 for (const auto& why : r.reasons) std::cout << "    " << why << "\n";
+                if (r.no_plugin && g.verbose)  // -v: the file that would add it
+                  std::cout << "    no plugin: needs libnnport_backend_" << r.name
+                            << ".so in the plugin folder, NNPORT_PLUGIN_PATH or --plugin\n";
                 if (r.no_plugin) not_installed += (not_installed.empty() ? "" : ", ") + r.name;
               }
               // One line for the names without a plugin keeps the MMDeploy lines easy to scan.
