@@ -293,8 +293,7 @@ TEST_F(CliTest, CheckEnvVerboseNamesThePluginFiles) {
   CliResult r = run_cli({"-v", "check-env"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("needs libnnport_backend_tensorrt.so"), std::string::npos) << r.out;
-  EXPECT_EQ(quiet.out.find("needs libnnport_backend_tensorrt.so"), std::string::npos)
-      << quiet.out;
+  EXPECT_EQ(quiet.out.find("needs libnnport_backend_tensorrt.so"), std::string::npos) << quiet.out;
 }
 
 // ---- Cases that need a model made here (with Debian's python3 + onnx). ----
