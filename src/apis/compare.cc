@@ -13,6 +13,13 @@ bool is_integral(DType d) {
          d == DType::kBool;
 }
 
+// [1, 3, 224, 224], as the CLI prints shapes.
+std::string bracketed(const Shape& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 OutputComparison compare_one(const std::string& name, const Tensor& a, const Tensor& b, double atol,
                              double rtol) {
   OutputComparison c;
@@ -22,14 +29,13 @@ OutputComparison compare_one(const std::string& name, const Tensor& a, const Ten
   c.shape = a.shape();
   c.ref_shape = b.shape();
   if (a.shape() != b.shape()) {
-    c.reason = "shape " + shape_to_string(a.shape()) + " differs from the reference's " +
-               shape_to_string(b.shape());
+    c.reason = "shape " + bracketed(a.shape()) + " vs reference " + bracketed(b.shape());
     return c;
   }
   // float16 against float32 is fine (values compare); int against float is not.
   if (is_integral(a.dtype()) != is_integral(b.dtype())) {
-    c.reason = "element type " + std::string(dtype_name(a.dtype())) +
-               " differs from the reference's " + std::string(dtype_name(b.dtype()));
+    c.reason = "element type " + std::string(dtype_name(a.dtype())) + " vs reference " +
+               std::string(dtype_name(b.dtype()));
     return c;
   }
   c.numel = a.numel();

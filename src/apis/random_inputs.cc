@@ -1,9 +1,14 @@
 // Seeded random inputs shaped from the model, for run/verify without files.
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstring>
+#include <new>
 #include <random>
 #include <sstream>
 
 #include "nnport/apis.h"
+#include "nnport/did_you_mean.h"
 
 namespace nnport {
 namespace {
@@ -73,6 +78,55 @@ Result<Shape> resolve_shape(const TensorInfo& info, const std::map<std::string, 
   return s;
 }
 
+std::string join_names(const std::vector<TensorInfo>& infos) {
+  std::string s;
+  for (const auto& info : infos) s += (s.empty() ? "" : ", ") + info.name;
+  return s;
+}
+
+Status unknown_input(const std::string& how, const std::string& name,
+                     const std::vector<TensorInfo>& infos) {
+  std::vector<std::string> names;
+  for (const auto& info : infos) names.push_back(info.name);
+  return invalid_argument(how + ": unknown input '" + name + "'; the model's inputs are " +
+                          join_names(infos) + did_you_mean(name, names));
+}
+
+std::string gigabytes(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  return buf;
+}
+
+std::string bracketed(const Shape& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// A tensor of `shape` fits in this machine's memory: checked multiplication,
+// so 100000x100000x100000 is refused with its size, never wrapped around.
+Status check_size(const TensorInfo& info, const Shape& shape) {
+  uint64_t bytes = dtype_size(info.dtype);
+  bool overflow = false;
+  double approx = static_cast<double>(bytes);
+  for (int64_t d : shape) {
+    approx *= static_cast<double>(d);
+    overflow = overflow || __builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes);
+  }
+  if (approx == 0) return {};
+  long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  double memory =
+      pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+  if (overflow || (memory > 0 && approx > memory))
+    return invalid_argument(
+        "input '" + info.name + "' of shape " + bracketed(shape) + " " +
+        std::string(dtype_name(info.dtype)) + " needs " + gigabytes(approx) +
+        (memory > 0 ? ", more than this machine's " + gigabytes(memory) + " of memory" : "") +
+        "; give a smaller --shape");
+  return {};
+}
+
 Status fill_random(Tensor& t, uint64_t seed) {
   std::mt19937_64 gen(seed);
   int64_t n = t.numel();
@@ -114,15 +168,20 @@ Status fill_random(Tensor& t, uint64_t seed) {
 
 Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos, const NamedTensors& given,
                                  const std::map<std::string, Shape>& shapes, uint64_t seed) {
+  // Names first: a typo is reported before anything else (e.g. missing shapes).
+  auto known = [&infos](const std::string& name) {
+    for (const auto& info : infos)
+      if (info.name == name) return true;
+    return false;
+  };
+  for (const auto& [name, tensor] : given)
+    if (!known(name)) return unknown_input("given tensor", name, infos);
   for (const auto& [name, shape] : shapes) {
-    bool known = false;
-    for (const auto& info : infos) known = known || info.name == name;
-    if (!known) {
-      std::string names;
-      for (const auto& info : infos) names += (names.empty() ? "'" : ", '") + info.name + "'";
-      return invalid_argument("--shape names input '" + name +
-                              "', which the model does not have; its inputs are " + names);
-    }
+    if (!known(name)) return unknown_input("--shape " + name, name, infos);
+    if (given.contains(name))
+      return invalid_argument("input '" + name +
+                              "' is given both as a tensor and by --shape; a tensor brings its "
+                              "own shape: drop one of them");
   }
   NamedTensors result = given;
   std::vector<std::string> missing;
@@ -139,7 +198,15 @@ Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos, const Nam
       return unimplemented("input '" + info.name + "' has element type " +
                            std::string(dtype_name(info.dtype)) +
                            ", which nnport cannot make random data for; give it with --input");
-    Tensor t = Tensor::empty(info.dtype, *shape);
+    NNPORT_RETURN_IF_ERROR(check_size(info, *shape));
+    Tensor t;
+    try {
+      t = Tensor::empty(info.dtype, *shape);
+    } catch (const std::bad_alloc&) {
+      return Status(Code::kUnavailable, "input '" + info.name + "' of shape " + bracketed(*shape) +
+                                            " " + std::string(dtype_name(info.dtype)) +
+                                            " could not be allocated; give a smaller --shape");
+    }
     NNPORT_RETURN_IF_ERROR(
         fill_random(t, seed ^ name_hash(info.name)).with_context("input '" + info.name + "'"));
     result.set(info.name, std::move(t));

@@ -75,5 +75,45 @@ TEST(MakeInputs, BadShapesAreErrors) {
   }
 }
 
+TEST(MakeInputs, UnknownNamesComeFirstWithSuggestion) {
+  // Two inputs, one dynamic and lacking a shape: the typo is still the error.
+  std::vector<TensorInfo> infos = {info("image", DType::kFloat32, {-1, 3}),
+                                   info("scale", DType::kFloat32, {1})};
+  NamedTensors given;
+  given.set("scal", Tensor::empty(DType::kFloat32, {1}));
+  auto r = make_inputs(infos, given, {}, 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unknown input 'scal'; the model's inputs are image, scale"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("did you mean 'scale'?"), std::string::npos);
+
+  auto shape = make_inputs(infos, {}, {{"imag", {1, 3}}}, 0);
+  ASSERT_FALSE(shape.ok());
+  EXPECT_NE(shape.status().message().find("unknown input 'imag'"), std::string::npos);
+  EXPECT_NE(shape.status().message().find("did you mean 'image'?"), std::string::npos);
+
+  NamedTensors both;
+  both.set("scale", Tensor::empty(DType::kFloat32, {1}));
+  auto twice = make_inputs(infos, both, {{"scale", {1}}, {"image", {1, 3}}}, 0);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("'scale'"), std::string::npos);
+}
+
+TEST(MakeInputs, TooBigForMemorySaysHowBig) {
+  std::vector<TensorInfo> infos = {info("x", DType::kFloat32, {-1, 3, 224, 224})};
+  auto big = make_inputs(infos, {}, {{"x", {100000000, 3, 224, 224}}}, 0);  // 60 TB
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("input 'x' of shape [100000000, 3, 224, 224] float32 "
+                                        "needs 60211.2 GB"),
+            std::string::npos)
+      << big.status().message();
+  // Past 2^64 bytes: checked, not wrapped around to a small size.
+  auto wraps =
+      make_inputs({info("x", DType::kFloat32, {-1, -1})}, {}, {{"x", {int64_t{1} << 62, 8}}}, 0);
+  ASSERT_FALSE(wraps.ok());
+  EXPECT_NE(wraps.status().message().find("needs"), std::string::npos) << wraps.status().message();
+}
+
 }  // namespace
 }  // namespace nnport

@@ -47,7 +47,11 @@ TensorSummary summarize(const Tensor& t, size_t first_count) {
     sum += v;
     ++finite;
   }
-  s.mean = finite > 0 ? sum / static_cast<double>(finite) : std::nan("");
+  if (finite == 0) {  // all NaN / inf: no min or max to show, not 0
+    s.min = s.max = s.mean = std::nan("");
+    return s;
+  }
+  s.mean = sum / static_cast<double>(finite);
   return s;
 }
 

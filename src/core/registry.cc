@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/plugin_loader.h"
 #include "nnport/backend_names.h"
+#include "nnport/did_you_mean.h"
 
 namespace nnport {
 
@@ -199,8 +200,8 @@ Result<const BackendManager*> Registry::find(std::string_view name) {
                        "; build or install its plugin, add its folder to NNPORT_PLUGIN_PATH, "
                        "or pass the file with --plugin");
   }
-  return invalid_argument("unknown backend '" + n +
-                          "'; known backends: " + join(impl_->known(), ", ") +
+  return invalid_argument("unknown backend '" + n + "'" + did_you_mean(n, impl_->known()) +
+                          "; known backends: " + join(impl_->known(), ", ") +
                           (file.empty() ? std::string()
                                         : "; a third-party backend is found as " + file + " in " +
                                               dirs + " or NNPORT_PLUGIN_PATH"));

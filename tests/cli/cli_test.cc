@@ -72,8 +72,9 @@ TEST_F(CliTest, ConfigPrintsMergedJson) {
   EXPECT_EQ(j["codebase_config"]["task"], "Classification");
   EXPECT_NE(r.out.find("\n  \""), std::string::npos) << "2-space indent";
 
-  CliResult o = run_cli({"config", cfg("ort_static.py"), "--cfg-options",
-                         "onnx_config.opset_version=13", "backend_config.type=tensorrt"});
+  CliResult o =
+      run_cli({"config", cfg("ort_static.py"), "--cfg-options", "onnx_config.opset_version=13",
+               "--cfg-options", "backend_config.type=tensorrt"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   Json k = Json::parse(o.out);
   EXPECT_EQ(k["onnx_config"]["opset_version"], 13);

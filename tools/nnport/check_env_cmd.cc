@@ -97,6 +97,9 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
               for (const auto& r : rows) {
                 for (const auto& line : r.lines) std::cout << line << "\n";
                 for (const auto& why : r.reasons) std::cout << "    " << why << "\n";
+                if (r.no_plugin && g.verbose)  // -v: the file that would add it
+                  std::cout << "    no plugin: needs libnnport_backend_" << r.name
+                            << ".so in the plugin folder, NNPORT_PLUGIN_PATH or --plugin\n";
                 if (r.no_plugin) not_installed += (not_installed.empty() ? "" : ", ") + r.name;
               }
               // One line for the names without a plugin keeps the MMDeploy lines easy to scan.
@@ -109,14 +112,18 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
                 if (reg.is_known(f.name) && !f.name.empty() && listed(f.name)) continue;
                 if (!header) std::cout << "plugins that failed to load:\n";
                 header = true;
-                std::cout << "    " << f.path << ": " << f.reason << "\n";
+                // The reason usually names the file already.
+                bool named = f.reason.find(f.path) != std::string::npos;
+                std::cout << "    " << (named ? "" : f.path + ": ") << f.reason << "\n";
               }
               std::cout.flush();
             }
-            Status plugins = plugin_load_status(g);
-            if (!plugins.ok()) {
-              std::cerr << "nnport check-env: error: " << plugins.message() << std::endl;
-              return kExitError;
+            if (!g.plugin_errors.empty()) {  // the reasons are listed above / in the JSON
+              std::string files;
+              for (const auto& f : g.plugin_errors) files += (files.empty() ? "" : ", ") + f.path;
+              return fail("check-env", "--plugin " + files +
+                                           " failed to load (the reason is listed with the "
+                                           "backends); fix or drop the --plugin option");
             }
             return kExitOk;
           }};

@@ -42,6 +42,34 @@ Command add_run_command(CLI::App& app, GlobalOptions& g);
 Command add_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_inspect_command(CLI::App& app, GlobalOptions& g);
 
+// ---- Command line ----
+
+// Before parsing: `nnport help [COMMAND]` becomes `--help` / `COMMAND --help`,
+// and a first word that is no command is refused with the nearest one
+// ("unknown command 'conver' — did you mean 'convert'?"). Returns that
+// message ("" when the line may be parsed).
+std::string rewrite_help_and_check_command(const CLI::App& app, std::vector<std::string>& args);
+// CLI11's error, or "unknown option '--work_dir' (did you mean '--work-dir'?)"
+// when the line holds an option that neither `sub` (may be null) nor the
+// top-level app knows.
+std::string describe_parse_error(const CLI::App& app, const CLI::App* sub,
+                                 const std::vector<std::string>& args, const CLI::Error& error);
+
+// `--cfg-options KEY=VALUE`: exactly one value per use, repeatable, so it
+// never swallows the positional arguments after it (`--cfg-options a=1 CFG`).
+CLI::Option* add_cfg_options_option(CLI::App& sub, std::vector<std::string>& cfg_options,
+                                    const std::string& help =
+                                        "override a config key: a.b=value "
+                                        "(a Python literal, else a string)");
+// Validators for numeric options: a bad value is a usage error naming the option.
+CLI::Validator non_negative_number();  // finite and >= 0 (no nan, inf, -1)
+CLI::Validator whole_number();         // 0 .. 2^64-1, digits only (no -1)
+
+// --device DEVICE of run/verify: overrides the work dir's recorded device.
+void add_device_option(CLI::App& sub, std::string& device);
+
+// ---- Errors ----
+
 // "nnport <cmd>: error: <message>" on stderr; returns kExitError.
 int fail(const std::string& cmd, const Status& status);
 int fail(const std::string& cmd, const std::string& message);
@@ -64,8 +92,24 @@ struct PreparedInputs {
   NamedTensors tensors;
   std::map<std::string, std::string> sources;  // name -> file path or "random (seed N)"
 };
-// Reads the files, makes the rest, then Wrapper::check_inputs.
+// Checks every name first (unknown --input / --shape names, an input given
+// by both), then reads the files, makes the rest, then Wrapper::check_inputs.
 Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions& o);
+
+// The wrapper of run/verify for a resolved target (device already chosen).
+// The registry's own errors (unknown or unavailable backend) pass as they
+// are; an engine's error is wrapped with what nnport was doing and what to
+// try: "building the wrapper for work dir 'W' on backend 'B' (device 'D')".
+// `device_overridden`: --device was given, so the hint names the device.
+Result<Wrapper> build_wrapper_for(const DeployInfo& info, const std::string& target,
+                                  bool device_overridden);
+// Wrapper::forward with an engine's error wrapped the same way.
+Result<NamedTensors> forward_for(Wrapper& wrapper, const DeployInfo& info,
+                                 const std::string& target, const NamedTensors& inputs);
+
+// Output files of `run --output-dir`: "<name>.npy" with '/' and '\\' made '_',
+// made unique ("a_b.npy", "a_b_1.npy") in the outputs' order.
+std::vector<std::string> output_file_names(const std::vector<std::string>& output_names);
 
 // Formatting.
 std::string format_number(double v);

@@ -11,16 +11,16 @@ Command add_config_command(CLI::App& app, GlobalOptions& g) {
   auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("config", "print a deploy config, _base_ merged, as JSON");
   sub->add_option("FILE", o->file, "deploy config (.py, .json, .yaml)")->required();
-  sub->add_option("--cfg-options", o->cfg_options,
-                  "override a key: a.b=value (value read as a Python literal, else a string)")
-      ->type_name("KEY=VALUE");
+  add_cfg_options_option(*sub, o->cfg_options,
+                         "override a key: a.b=value (value read as a Python literal, else a "
+                         "string)");
   sub->footer(
       "The config is read as data (a subset of Python literals), never executed.\n"
       "Integer dict keys print as strings, tuples as lists.\n"
       "Examples:\n"
       "  nnport config configs/classification/classification_onnxruntime_dynamic.py\n"
       "  nnport config deploy.py --cfg-options backend_config.type=onnxruntime "
-      "onnx_config.opset_version=13");
+      "--cfg-options onnx_config.opset_version=13");
   return {sub, [o, &g] {
             Status plugins = plugin_load_status(g);
             if (!plugins.ok()) return fail("config", plugins);

@@ -25,8 +25,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
       ->required()
       ->type_name("DIR");
   sub->add_option("--device", o->device, "device for the backend")->capture_default_str();
-  sub->add_option("--cfg-options", o->cfg_options, "override a config key: a.b=value")
-      ->type_name("KEY=VALUE");
+  add_cfg_options_option(*sub, o->cfg_options);
   sub->add_flag("--force", o->force,
                 "replace an existing work dir that nnport wrote (never any other folder)");
   sub->add_flag("--no-load-check", o->no_load_check,

@@ -7,14 +7,28 @@
 namespace nnport::cli {
 namespace {
 
-Config infos_json(const std::vector<TensorInfo>& infos) {
+// float32, or what ONNX calls a type nnport has no DType for: string,
+// bfloat16, seq(tensor(int64)).
+std::string type_name(const TensorInfo& info, const std::vector<OnnxValueDetail>& details,
+                      size_t index) {
+  if (info.dtype != DType::kUndefined || index >= details.size())
+    return std::string(dtype_name(info.dtype));
+  const std::string& t = details[index].onnx_type;
+  if (t.empty()) return std::string(dtype_name(info.dtype));
+  if (t.rfind("tensor(", 0) == 0 && t.back() == ')') return t.substr(7, t.size() - 8);
+  return t;
+}
+
+Config infos_json(const std::vector<TensorInfo>& infos,
+                  const std::vector<OnnxValueDetail>& details) {
   Config a = Config::array();
-  for (const auto& i : infos) {
+  for (size_t n = 0; n < infos.size(); ++n) {
+    const TensorInfo& i = infos[n];
     Config names = Config::array();
     for (size_t k = 0; k < i.dims.size(); ++k)
       names.push_back(k < i.dim_names.size() ? i.dim_names[k] : "");
     a.push_back({{"name", i.name},
-                 {"dtype", std::string(dtype_name(i.dtype))},
+                 {"dtype", type_name(i, details, n)},
                  {"dims", shape_json(i.dims)},
                  {"dim_names", names}});
   }
@@ -52,8 +66,8 @@ Command add_inspect_command(CLI::App& app, GlobalOptions& g) {
                           {"opsets", opsets},
                           {"producer", info->producer_name + " " + info->producer_version},
                           {"node_count", info->node_count},
-                          {"inputs", infos_json(info->inputs)},
-                          {"outputs", infos_json(info->outputs)}});
+                          {"inputs", infos_json(info->inputs, info->input_details)},
+                          {"outputs", infos_json(info->outputs, info->output_details)}});
               return kExitOk;
             }
             std::cout << info->path << "\n  ir_version: " << info->ir_version
@@ -62,13 +76,15 @@ Command add_inspect_command(CLI::App& app, GlobalOptions& g) {
               if (!domain.empty()) std::cout << ", " << domain << " " << version;
             std::cout << "\n  producer: " << info->producer_name << " " << info->producer_version
                       << "\n  nodes: " << info->node_count << "\n  inputs:\n";
-            for (const auto& i : info->inputs)
-              std::cout << "    " << i.name << "  " << dtype_name(i.dtype) << "  " << format_dims(i)
-                        << "\n";
+            for (size_t n = 0; n < info->inputs.size(); ++n)
+              std::cout << "    " << info->inputs[n].name << "  "
+                        << type_name(info->inputs[n], info->input_details, n) << "  "
+                        << format_dims(info->inputs[n]) << "\n";
             std::cout << "  outputs:\n";
-            for (const auto& i : info->outputs)
-              std::cout << "    " << i.name << "  " << dtype_name(i.dtype) << "  " << format_dims(i)
-                        << "\n";
+            for (size_t n = 0; n < info->outputs.size(); ++n)
+              std::cout << "    " << info->outputs[n].name << "  "
+                        << type_name(info->outputs[n], info->output_details, n) << "  "
+                        << format_dims(info->outputs[n]) << "\n";
             return kExitOk;
           }};
 }

@@ -1,9 +1,11 @@
 // nnport: convert, run, verify and inspect ONNX deployments on any backend.
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include "cli.h"
 #include "nnport/apis.h"
+#include "nnport/did_you_mean.h"
 #include "nnport/registry.h"
 
 namespace {
@@ -26,8 +28,10 @@ int run_main(int argc, char** argv) {
       "model.onnx --work-dir work\n"
       "  nnport run work --output-dir out\n"
       "  nnport verify work --reference onnxruntime\n"
-      "Run `nnport <command> --help` for a command's options.\n"
+      "Run `nnport <command> --help` (or `nnport help <command>`) for a command's options.\n"
       "Exit codes: 0 ok, 1 error (bad input, failed check or verify), 2 bad command line.");
+  app.set_version_flag("--version", std::string("nnport ") + NNPORT_VERSION,
+                       "print the version and exit");
 
   GlobalOptions g;
   app.add_option("--plugin", g.plugins,
@@ -39,18 +43,38 @@ int run_main(int argc, char** argv) {
       nnport::cli::add_check_env_command(app, g), nnport::cli::add_config_command(app, g),
       nnport::cli::add_inspect_command(app, g),   nnport::cli::add_convert_command(app, g),
       nnport::cli::add_run_command(app, g),       nnport::cli::add_verify_command(app, g)};
+  // Listed in --help; `nnport help [COMMAND]` is rewritten to `--help` before parsing.
+  app.add_subcommand("help", "show this help, or a command's: nnport help COMMAND");
 
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (auto usage = nnport::cli::rewrite_help_and_check_command(app, args); !usage.empty()) {
+    std::cerr << "nnport: error: " << usage << "\nRun `nnport --help` for usage." << std::endl;
+    return nnport::cli::kExitUsage;
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::string where;
+    const CLI::App* sub = nullptr;
     for (const auto& c : commands)
-      if (c.app->parsed()) where = " " + c.app->get_name();
-    std::cerr << "nnport" << where << ": error: " << e.what() << "\n"
+      if (c.app->parsed()) {
+        where = " " + c.app->get_name();
+        sub = c.app;
+      }
+    std::string message = nnport::cli::describe_parse_error(app, sub, args, e);
+    std::cerr << "nnport" << where << ": error: " << message << "\n"
               << "Run `nnport" << where << " --help` for usage." << std::endl;
     return nnport::cli::kExitUsage;
   }
+
+  // Every error of the library and its plugins comes back as a value, which
+  // the command prints once; their log lines would say it again (an engine's
+  // error, a --plugin that failed to load). So the log is quiet unless -v or
+  // NNPORT_LOG_LEVEL asks for it.
+  if (std::getenv("NNPORT_LOG_LEVEL") == nullptr)
+    ::setenv("NNPORT_LOG_LEVEL", g.verbose ? "info" : "50", 1);
 
   for (const auto& file : g.plugins) {
     auto loaded = nnport::Registry::global().load_plugin(file);

@@ -6,22 +6,9 @@
 #include "nnport/npy.h"
 
 namespace nnport::cli {
-namespace {
-
-// Output names may hold '/' or ':' ("resnet/fc", "y:0"); file names may not.
-std::string file_name_for(const std::string& output) {
-  std::string s = output;
-  for (char& c : s)
-    if (c == '/' || c == '\\' || c == '\0') c = '_';
-  if (s.empty() || s == "." || s == "..") s = "_" + s;
-  return s + ".npy";
-}
-
-}  // namespace
-
 Command add_run_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
-    std::string target, backend, output_dir;
+    std::string target, backend, output_dir, device;
     InputOptions inputs;
     bool json = false;
   };
@@ -32,8 +19,11 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
       ->required();
   sub->add_option("--backend", o->backend,
                   "run on this backend instead (a work dir's ONNX file is used)");
+  add_device_option(*sub, o->device);
   add_input_options(*sub, o->inputs);
-  sub->add_option("-o,--output-dir", o->output_dir, "write each output to DIR/<output name>.npy")
+  sub->add_option("-o,--output-dir", o->output_dir,
+                  "write each output to DIR/<output name>.npy ('/' in a name becomes '_'; "
+                  "names that collide get _1, _2, ...)")
       ->type_name("DIR");
   sub->add_flag("--json", o->json, "print the inputs and outputs as one JSON document");
   sub->footer(
@@ -49,12 +39,15 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
             if (!plugins.ok()) return fail(cmd, plugins);
             auto info = resolve_target(o->target, o->backend);
             if (!info.ok()) return fail(cmd, info.status());
-            verbose(g, cmd, "backend " + info->backend + ", files: " + info->backend_files[0]);
-            auto wrapper = build_target_wrapper(*info);
+            if (!o->device.empty()) info->device = o->device;
+            verbose(g, cmd,
+                    "backend " + info->backend + ", device " + info->device +
+                        ", files: " + info->backend_files[0]);
+            auto wrapper = build_wrapper_for(*info, o->target, !o->device.empty());
             if (!wrapper.ok()) return fail(cmd, wrapper.status());
             auto inputs = prepare_inputs(*wrapper, o->inputs);
             if (!inputs.ok()) return fail(cmd, inputs.status());
-            auto outputs = wrapper->forward(inputs->tensors);
+            auto outputs = forward_for(*wrapper, *info, o->target, inputs->tensors);
             if (!outputs.ok()) return fail(cmd, outputs.status());
 
             std::map<std::string, std::string> written;
@@ -64,9 +57,12 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
               if (ec)
                 return fail(cmd, "cannot create output dir '" + o->output_dir +
                                      "': " + ec.message() + "; choose a writable --output-dir");
+              std::vector<std::string> names;
+              for (const auto& [name, t] : *outputs) names.push_back(name);
+              std::vector<std::string> files = output_file_names(names);
+              size_t k = 0;
               for (const auto& [name, t] : *outputs) {
-                std::string path =
-                    (std::filesystem::path(o->output_dir) / file_name_for(name)).string();
+                std::string path = (std::filesystem::path(o->output_dir) / files[k++]).string();
                 Status s = write_npy(path, t);
                 if (!s.ok()) return fail(cmd, s);
                 written[name] = path;
@@ -96,11 +92,12 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
               }
               print_json({{"target", o->target},
                           {"backend", info->backend},
+                          {"device", info->device},
                           {"inputs", ins},
                           {"outputs", outs}});
               return kExitOk;
             }
-            std::cout << "backend: " << info->backend << "\n";
+            std::cout << "backend: " << info->backend << "  device: " << info->device << "\n";
             for (const auto& [name, t] : inputs->tensors)
               std::cout << "input  " << name << "  " << dtype_name(t.dtype()) << "  "
                         << format_shape(t.shape()) << "  from " << inputs->sources[name] << "\n";

@@ -45,11 +45,14 @@ Result<NamedTensors> read_expected(const std::string& dir, const NamedTensors& o
   return expected;
 }
 
+// False when the values were never compared (shape, element type, missing).
+bool compared(const OutputComparison& r) { return r.reason.empty(); }
+
 }  // namespace
 
 Command add_verify_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
-    std::string target, backend, reference, expected_dir;
+    std::string target, backend, reference, expected_dir, device;
     InputOptions inputs;
     double atol = kDefaultAtol, rtol = kDefaultRtol;
     bool json = false;
@@ -65,9 +68,14 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                   "compare with DIR/<output name>.npy instead (e.g. the framework's own outputs)")
       ->type_name("DIR");
   sub->add_option("--backend", o->backend, "run the target on this backend instead");
+  add_device_option(*sub, o->device);
   add_input_options(*sub, o->inputs);
-  sub->add_option("--atol", o->atol, "absolute tolerance")->capture_default_str();
-  sub->add_option("--rtol", o->rtol, "relative tolerance")->capture_default_str();
+  sub->add_option("--atol", o->atol, "absolute tolerance (>= 0)")
+      ->capture_default_str()
+      ->check(non_negative_number());
+  sub->add_option("--rtol", o->rtol, "relative tolerance (>= 0)")
+      ->capture_default_str()
+      ->check(non_negative_number());
   sub->add_flag("--json", o->json, "print the comparison as one JSON document");
   sub->footer(
       "An element passes when |out - ref| <= atol + rtol * |ref| (numpy.allclose; NaN\n"
@@ -82,15 +90,14 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
             const char* cmd = "verify";
             Status plugins = plugin_load_status(g);
             if (!plugins.ok()) return fail(cmd, plugins);
-            if (!(o->atol >= 0) || !(o->rtol >= 0))
-              return fail(cmd, "--atol and --rtol must be >= 0");
             if (o->reference.empty() == o->expected_dir.empty()) {  // a command-line error
               fail(cmd, "give one reference: --reference BACKEND or --expected DIR");
               return kExitUsage;
             }
             auto info = resolve_target(o->target, o->backend);
             if (!info.ok()) return fail(cmd, info.status());
-            auto wrapper = build_target_wrapper(*info);
+            if (!o->device.empty()) info->device = o->device;
+            auto wrapper = build_wrapper_for(*info, o->target, !o->device.empty());
             if (!wrapper.ok()) return fail(cmd, wrapper.status());
             auto inputs = prepare_inputs(*wrapper, o->inputs);
             if (!inputs.ok()) return fail(cmd, inputs.status());
@@ -100,7 +107,7 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                   return fail(cmd, "--expected compares with saved outputs, so input '" + name +
                                        "' must be the file that produced them: add --input " +
                                        name + "=FILE.npy");
-            auto outputs = wrapper->forward(inputs->tensors);
+            auto outputs = forward_for(*wrapper, *info, o->target, inputs->tensors);
             if (!outputs.ok()) return fail(cmd, outputs.status());
             const std::string reference_label =
                 o->expected_dir.empty() ? o->reference : "files in " + o->expected_dir;
@@ -120,14 +127,15 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                                 {"shape", shape_json(r.shape)},
                                 {"reference_dtype", std::string(dtype_name(r.ref_dtype))},
                                 {"reference_shape", shape_json(r.ref_shape)},
-                                {"max_abs_err", number_json(r.max_abs_err)},
-                                {"max_rel_err", number_json(r.max_rel_err)},
+                                {"max_abs_err", compared(r) ? number_json(r.max_abs_err) : nullptr},
+                                {"max_rel_err", compared(r) ? number_json(r.max_rel_err) : nullptr},
                                 {"mismatches", r.mismatches},
                                 {"numel", r.numel},
                                 {"pass", r.pass},
                                 {"reason", r.reason}});
               print_json({{"target", o->target},
                           {"backend", info->backend},
+                          {"device", info->device},
                           {"reference", reference_label},
                           {"atol", o->atol},
                           {"rtol", o->rtol},
@@ -142,6 +150,11 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
               std::cout << pad("output", w) << pad("shape", 20) << pad("max abs err", 14)
                         << pad("max rel err", 14) << pad("mismatches", 16) << "result\n";
               for (const auto& r : rows) {
+                if (!compared(r)) {  // no numbers to show: say why instead
+                  std::cout << pad(r.name, w) << pad(format_shape(r.shape), 20) << "FAIL  ("
+                            << r.reason << ")\n";
+                  continue;
+                }
                 std::cout << pad(r.name, w) << pad(format_shape(r.shape), 20)
                           << pad(format_number(r.max_abs_err), 14)
                           << pad(format_number(r.max_rel_err), 14)
@@ -153,10 +166,12 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
               std::cout << (all ? "PASS" : "FAIL") << ": " << rows.size() << " output(s)\n";
             }
             if (!all) {
-              std::cerr << "nnport verify: error: outputs differ from the reference beyond atol "
-                        << format_number(o->atol) << " / rtol " << format_number(o->rtol)
-                        << std::endl;
-              return kExitError;
+              for (const auto& r : rows)
+                if (!compared(r))
+                  return fail(cmd, "output '" + r.name + "' cannot be compared with " +
+                                       reference_label + ": " + r.reason);
+              return fail(cmd, "outputs differ from the reference beyond atol " +
+                                   format_number(o->atol) + " / rtol " + format_number(o->rtol));
             }
             return kExitOk;
           }};
