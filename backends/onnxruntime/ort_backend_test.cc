@@ -203,8 +203,9 @@ TEST(OrtBackend, ToBackendRefusesAnUnusableDevice) {
       if (files.ok()) continue;  // a machine with ONNX Runtime's CUDA provider
       const std::string& msg = files.status().message();
       EXPECT_EQ(files.status().code(), Code::kUnavailable) << msg;
-      EXPECT_NE(msg.find("onnxruntime: device '" + device + "' is not usable here: "),
-                std::string::npos)
+      EXPECT_NE(
+          msg.find("onnxruntime: convert failed: device '" + device + "' is not usable here: "),
+          std::string::npos)
           << msg;
       EXPECT_NE(msg.find("use device 'cpu'"), std::string::npos) << msg;
       // The reason, not an engine-internal complaint about ORT's logger.

@@ -123,7 +123,9 @@ void ORT_API_CALL log_to_host(void*, OrtLoggingLevel severity, const char*, cons
     *captured_errors += std::string(captured_errors->empty() ? "" : "; ") + plain_message(message);
     return;
   }
-  nnport_log_level level = NNPORT_LOG_ERROR;
+  // ORT logs an error and also returns it, and the plugin passes what it
+  // returns on as the error: at info level the log does not say it twice.
+  nnport_log_level level = NNPORT_LOG_INFO;
   switch (severity) {
     case ORT_LOGGING_LEVEL_VERBOSE:
       level = NNPORT_LOG_DEBUG;

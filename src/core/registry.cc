@@ -65,7 +65,8 @@ struct Registry::Impl {
     if (name.empty()) name = fs::path(path).stem().string();
     failures.push_back({path, name, why.message()});
     failed.emplace(canonical(path), why);
-    core::log(NNPORT_LOG_WARNING, why.message());
+    // Recorded (failures()) and returned: whoever asked reports it once.
+    core::log(NNPORT_LOG_DEBUG, why.message());
     return why;
   }
 

@@ -43,7 +43,12 @@ inline Status plugin_error(const std::string& backend, std::string_view action, 
                            const std::string& message) {
   Code c = (code > 0 && code <= NNPORT_INTERNAL) ? static_cast<Code>(code) : Code::kInternal;
   std::string m = backend + ": " + std::string(action) + " failed: ";
-  m += message.empty() ? "the plugin gave no reason (code " + std::to_string(code) + ")" : message;
+  // Plugins name themselves too ("onnxruntime: loading ..."): say it once.
+  const std::string own = backend + ": ";
+  const bool named = message.compare(0, own.size(), own) == 0;
+  m += message.empty() ? "the plugin gave no reason (code " + std::to_string(code) + ")"
+       : named         ? message.substr(own.size())
+                       : message;
   return {c, std::move(m)};
 }
 

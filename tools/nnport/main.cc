@@ -69,12 +69,9 @@ int run_main(int argc, char** argv) {
     return nnport::cli::kExitUsage;
   }
 
-  // Every error of the library and its plugins comes back as a value, which
-  // the command prints once; their log lines would say it again (an engine's
-  // error, a --plugin that failed to load). So the log is quiet unless -v or
-  // NNPORT_LOG_LEVEL asks for it.
-  if (std::getenv("NNPORT_LOG_LEVEL") == nullptr)
-    ::setenv("NNPORT_LOG_LEVEL", g.verbose ? "info" : "50", 1);
+  // -v shows the library's and the plugins' info lines too.
+  if (g.verbose && std::getenv("NNPORT_LOG_LEVEL") == nullptr)
+    ::setenv("NNPORT_LOG_LEVEL", "info", 1);
 
   for (const auto& file : g.plugins) {
     auto loaded = nnport::Registry::global().load_plugin(file);
