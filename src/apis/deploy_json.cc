@@ -1,5 +1,7 @@
 #include "apis/deploy_json.h"
 
+#include "apis/confined_path.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,24 +48,26 @@ Result<std::vector<std::string>> read_string_list(const Config& j, const char* k
 // outside it.
 Result<std::string> inside_work_dir(const std::string& rel, const fs::path& root,
                                     const std::string& where) {
-  const fs::path p(rel);
-  auto refuse = [&](const std::string& why) {
-    return invalid_argument(where + ": path '" + rel + "' " + why +
-                            "; a work dir's files must lie inside it: convert the model again");
-  };
-  if (rel.empty()) return refuse("is empty");
-  if (p.is_absolute()) return refuse("is absolute");
-  const fs::path joined = (root / p).lexically_normal();
-  const fs::path lexical = joined.lexically_relative(root);
-  if (lexical.empty() || *lexical.begin() == ".." || lexical == ".")
-    return refuse("leaves the work dir '" + root.string() + "'");
-  std::error_code ec;
-  const fs::path real = fs::weakly_canonical(joined, ec);
-  const fs::path real_root = fs::weakly_canonical(root, ec);
-  const fs::path followed = real.lexically_relative(real_root);
-  if (followed.empty() || *followed.begin() == "..")
-    return refuse("is a symlink to '" + real.string() + "', outside the work dir");
-  return joined.string();
+  const ConfinedPath c = confine(root, rel);
+  std::string why;
+  switch (c.escape) {
+    case ConfinedPath::Escape::kNone:
+      return c.path.string();
+    case ConfinedPath::Escape::kEmpty:
+      why = "is empty";
+      break;
+    case ConfinedPath::Escape::kAbsolute:
+      why = "is absolute";
+      break;
+    case ConfinedPath::Escape::kDotDot:
+      why = "leaves the work dir '" + root.string() + "'";
+      break;
+    case ConfinedPath::Escape::kSymlink:
+      why = "is a symlink to '" + c.real.string() + "', outside the work dir";
+      break;
+  }
+  return invalid_argument(where + ": path '" + rel + "' " + why +
+                          "; a work dir's files must lie inside it: convert the model again");
 }
 
 }  // namespace

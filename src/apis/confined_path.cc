@@ -1,0 +1,40 @@
+#include "apis/confined_path.h"
+
+#include <system_error>
+
+namespace nnport::apis {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool leaves(const fs::path& relative) {
+  return relative.empty() || relative == "." || *relative.begin() == "..";
+}
+
+}  // namespace
+
+ConfinedPath confine(const fs::path& base, const std::string& rel) {
+  using Escape = ConfinedPath::Escape;
+  ConfinedPath c;
+  if (rel.empty()) {
+    c.escape = Escape::kEmpty;
+    return c;
+  }
+  if (fs::path(rel).is_absolute()) {
+    c.escape = Escape::kAbsolute;
+    return c;
+  }
+  c.path = (base / rel).lexically_normal();
+  c.relative = c.path.lexically_relative(base);
+  if (leaves(c.relative)) {
+    c.escape = Escape::kDotDot;
+    return c;
+  }
+  std::error_code ec;
+  c.real = fs::weakly_canonical(c.path, ec);
+  if (leaves(c.real.lexically_relative(fs::weakly_canonical(base, ec))))
+    c.escape = Escape::kSymlink;
+  return c;
+}
+
+}  // namespace nnport::apis
