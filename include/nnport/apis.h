@@ -78,6 +78,12 @@ NNPORT_API Result<DeployInfo> convert(const std::string& deploy_cfg_path,
 // what a killed run left.
 NNPORT_API void remove_temporaries_on_signals();
 
+// What a killed convert of WORK_DIR left beside it: each "WORK_DIR.tmp-XXXXXX"
+// whose lock no running nnport holds (or that is empty) is removed; its
+// path is returned. Anything nnport cannot prove is its own stays. convert
+// does this itself; `nnport clean` calls it without converting.
+NNPORT_API Result<std::vector<std::string>> remove_stale_temporaries(const std::string& work_dir);
+
 // Read WORK_DIR/deploy.json back (as written by convert). Every path in it
 // must stay inside WORK_DIR (no absolute paths, no "..", no symlink out).
 NNPORT_API Result<DeployInfo> load_work_dir(const std::string& work_dir);

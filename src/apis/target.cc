@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "apis/atomic_dir.h"
 #include "apis/deploy_json.h"
 #include "nnport/apis.h"
 #include "nnport/backend_names.h"
@@ -35,6 +36,19 @@ Result<const BackendManager*> find_available(Registry& reg, const std::string& n
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> remove_stale_temporaries(const std::string& work_dir) {
+  if (work_dir.empty()) return invalid_argument("no work dir given");
+  fs::path target = fs::absolute(work_dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(target.parent_path(), ec))
+    return not_found("folder '" + target.parent_path().string() + "' of work dir '" + work_dir +
+                     "' does not exist");
+  std::vector<std::string> removed;
+  for (const auto& p : apis::remove_stale_temporaries(target)) removed.push_back(p.string());
+  return removed;
+}
 
 Result<DeployInfo> load_work_dir(const std::string& work_dir) {
   std::error_code ec;

@@ -348,5 +348,38 @@ TEST_F(SafetyTest, AfterSigkillTheNextConvertCleansUp) {
   EXPECT_TRUE(fs::exists(foreign / "mine.txt"));
 }
 
+TEST_F(SafetyTest, CleanRemovesOnlyWhatKilledRunsLeft) {
+  ASSERT_EQ(run_cli(convert(m("static.onnx"))).exit_code, 0);  // (it would clean up itself)
+  // As a SIGKILLed convert leaves it: the lock file, nobody holding it.
+  const fs::path killed = dir_ / "work.tmp-Qw3rTy";
+  write_file(killed / ".nnport-lock", "4242\n");
+  write_file(killed / "end2end.onnx", "half a model");
+  const fs::path foreign = dir_ / "work.tmp-AbCdEf";  // no lock file: not provably nnport's
+  write_file(foreign / "mine.txt", "keep\n");
+  const auto work_before = snapshot(work());
+  CliResult r = run_cli({"clean", work(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["removed"], Json({killed.string()}));
+  EXPECT_FALSE(fs::exists(killed));
+  EXPECT_TRUE(fs::exists(foreign / "mine.txt"));
+  EXPECT_EQ(snapshot(work()), work_before) << "clean touched the work dir itself";
+  CliResult again = run_cli({"clean", work()});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_TRUE(contains(again.out, "nothing to remove")) << again.out;
+}
+
+TEST_F(SafetyTest, ACfgOptionsTypoIsAWarningWithTheNearestKey) {
+  for (const char* cmd : {"config", "convert"}) {
+    std::vector<std::string> args = std::string(cmd) == "config"
+                                        ? std::vector<std::string>{"config", cfg("ort_static.py")}
+                                        : convert(m("static.onnx"), {"--force"}, "ort_static.py");
+    args.insert(args.end(), {"--cfg-options", "onnx_config.opset_versoin=13"});
+    CliResult r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.err, "warning: --cfg-options onnx_config.opset_versoin=13")) << r.err;
+    EXPECT_TRUE(contains(r.err, "did you mean 'onnx_config.opset_version'?")) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace nnport::test

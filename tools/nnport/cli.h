@@ -41,6 +41,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g);
 Command add_run_command(CLI::App& app, GlobalOptions& g);
 Command add_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_inspect_command(CLI::App& app, GlobalOptions& g);
+Command add_clean_command(CLI::App& app, GlobalOptions& g);
 
 // ---- Command line ----
 

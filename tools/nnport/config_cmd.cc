@@ -1,4 +1,6 @@
 // nnport config FILE [--cfg-options k=v ...]: the merged config as JSON.
+#include <iostream>
+
 #include "cli.h"
 
 namespace nnport::cli {
@@ -24,8 +26,10 @@ Command add_config_command(CLI::App& app, GlobalOptions& g) {
   return {sub, [o, &g] {
             Status plugins = plugin_load_status(g);
             if (!plugins.ok()) return fail("config", plugins);
-            auto cfg = load_config(o->file, o->cfg_options);
+            std::vector<std::string> warnings;
+            auto cfg = load_config(o->file, o->cfg_options, &warnings);
             if (!cfg.ok()) return fail("config", cfg.status());
+            for (const auto& w : warnings) std::cerr << "nnport config: warning: " << w << "\n";
             print_json(*cfg);
             return kExitOk;
           }};
