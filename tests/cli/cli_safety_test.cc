@@ -270,6 +270,30 @@ TEST_P(DeployJsonPathTest, RunAndVerifyRefuseAPathOutOfTheWorkDir) {
 
 INSTANTIATE_TEST_SUITE_P(Table, DeployJsonPathTest, ::testing::ValuesIn(kEdits));
 
+TEST_F(SafetyTest, HostileWorkDirJsonIsAnErrorNotACrash) {
+  ASSERT_EQ(run_cli(convert(m("static.onnx"))).exit_code, 0);
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const char* file : {"detail.json", "deploy.json"}) {
+    const fs::path path = fs::path(work()) / file;
+    std::string kept;
+    {
+      std::ifstream in(path, std::ios::binary);
+      kept.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    write_file(path, std::string(R"({"models": [{"backend": "onnxruntime"}], "x": )") + deep + "}");
+    CliResult r = run_cli({"run", work()});
+    EXPECT_EQ(r.exit_code, 1) << file << ": signal " << r.signal << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, file)) << r.err;
+    EXPECT_TRUE(contains(r.err, "nested more than 100")) << r.err;
+    write_file(path, kept);
+  }
+  // --force does not trust a deploy.json it cannot read either.
+  write_file(fs::path(work()) / "deploy.json", deep);
+  CliResult f = run_cli(convert(m("static.onnx"), {"--force"}));
+  EXPECT_EQ(f.exit_code, 1) << f.err;
+  EXPECT_TRUE(contains(f.err, "--force refused")) << f.err;
+}
+
 TEST_F(SafetyTest, AThirdPartyWorkDirNamesItsPlugin) {
   const std::string plugin = NNPORT_TESTECHO_PLUGIN;
   // The echo backend's outputs are not the model's, so its load check would
