@@ -20,6 +20,10 @@ ConfinedPath confine(const fs::path& base, const std::string& rel) {
     c.escape = Escape::kEmpty;
     return c;
   }
+  if (rel.find('\0') != std::string::npos) {
+    c.escape = Escape::kNul;
+    return c;
+  }
   if (fs::path(rel).is_absolute()) {
     c.escape = Escape::kAbsolute;
     return c;
@@ -32,7 +36,8 @@ ConfinedPath confine(const fs::path& base, const std::string& rel) {
   }
   std::error_code ec;
   c.real = fs::weakly_canonical(c.path, ec);
-  if (leaves(c.real.lexically_relative(fs::weakly_canonical(base, ec))))
+  if (ec) c.real.clear();  // a symlink loop
+  if (ec || leaves(c.real.lexically_relative(fs::weakly_canonical(base, ec))))
     c.escape = Escape::kSymlink;
   return c;
 }

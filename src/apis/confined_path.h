@@ -10,15 +10,17 @@
 namespace nnport::apis {
 
 struct ConfinedPath {
-  enum class Escape { kNone, kEmpty, kAbsolute, kDotDot, kSymlink };
+  enum class Escape { kNone, kEmpty, kNul, kAbsolute, kDotDot, kSymlink };
   Escape escape = Escape::kNone;
   std::filesystem::path path;      // base / rel, normalized (when not kEmpty / kAbsolute)
   std::filesystem::path relative;  // path relative to base
   std::filesystem::path real;      // path with symlinks resolved (kSymlink: where it points)
 };
 
+// kNul: holds a NUL character (the system would read a shorter path);
 // kDotDot: ".." climbs out of base; kSymlink: a symlink on the way points
-// out of base. A path that does not exist yet is judged by what exists of it.
+// out of base, or cannot be resolved (a loop; `real` is then empty). A path
+// that does not exist yet is judged by what exists of it.
 ConfinedPath confine(const std::filesystem::path& base, const std::string& rel);
 
 }  // namespace nnport::apis

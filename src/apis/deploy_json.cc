@@ -56,6 +56,9 @@ Result<std::string> inside_work_dir(const std::string& rel, const fs::path& root
     case ConfinedPath::Escape::kEmpty:
       why = "is empty";
       break;
+    case ConfinedPath::Escape::kNul:
+      why = "holds a NUL character";
+      break;
     case ConfinedPath::Escape::kAbsolute:
       why = "is absolute";
       break;
@@ -63,7 +66,8 @@ Result<std::string> inside_work_dir(const std::string& rel, const fs::path& root
       why = "leaves the work dir '" + root.string() + "'";
       break;
     case ConfinedPath::Escape::kSymlink:
-      why = "is a symlink to '" + c.real.string() + "', outside the work dir";
+      why = c.real.empty() ? "is a symlink that cannot be resolved (a loop?)"
+                           : "is a symlink to '" + c.real.string() + "', outside the work dir";
       break;
   }
   return invalid_argument(where + ": path '" + rel + "' " + why +
@@ -146,7 +150,12 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
     return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
   };
   info.backend = str(m, "backend");
-  if (info.backend.empty()) return invalid_argument(origin + ": models[0].backend is missing");
+  if (info.backend.empty())
+    return invalid_argument(origin + ": models[0].backend " +
+                            (m.contains("backend")
+                                 ? "must be a backend name (a string), got " + m["backend"].dump()
+                                 : std::string("is missing")) +
+                            kConvertAgain);
   info.task = str(d, "task");
   info.precision = str(m, "precision", "FP32");
   if (m.contains("batch_size") && m["batch_size"].is_number_integer())
@@ -161,6 +170,7 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   NNPORT_ASSIGN_OR_RETURN(auto data, read_string_list(extra, "data_files", where));
   NNPORT_ASSIGN_OR_RETURN(info.input_names, read_string_list(extra, "input_names", where));
   NNPORT_ASSIGN_OR_RETURN(info.output_names, read_string_list(extra, "output_names", where));
+  const bool mmdeploy_only = files.empty();
   if (files.empty()) {  // a work dir written by MMDeploy: net, then weights
     if (!str(m, "net").empty()) files.push_back(str(m, "net"));
     if (!str(m, "weights").empty()) files.push_back(str(m, "weights"));
@@ -173,6 +183,15 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
       NNPORT_ASSIGN_OR_RETURN(std::string path, inside_work_dir(f, root_path, origin));
       out->push_back(std::move(path));
     }
+  // MMDeploy's reader uses models[0].net; nnport's uses backend_files: a work
+  // dir where they differ was edited by hand, and nobody can say which is meant.
+  if (const std::string net = str(m, "net"); !mmdeploy_only && !net.empty()) {
+    NNPORT_ASSIGN_OR_RETURN(std::string net_path, inside_work_dir(net, root_path, origin));
+    if (net_path != info.backend_files[0])
+      return invalid_argument(origin + ": models[0].net is '" + net +
+                              "' but nnport.backend_files starts with '" + files[0] +
+                              "'; the file was edited by hand" + kConvertAgain);
+  }
   if (info.ir_files.empty()) {  // MMDeploy's work dirs keep end2end.onnx
     fs::path guess = fs::path(root) / "end2end.onnx";
     std::error_code ec;
@@ -185,12 +204,11 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   info.load_checked = extra.contains("load_checked") && extra["load_checked"].is_boolean() &&
                       extra["load_checked"].get<bool>();
   // The resolved config, so build_wrapper sees the backend_config convert used.
-  const fs::path detail_path = fs::path(root) / kDetailJson;
-  std::ifstream detail(detail_path, std::ios::binary);
-  if (detail) {
-    std::stringstream detail_text;
-    detail_text << detail.rdbuf();
-    auto dj = parse_json_document(detail_text.str(), detail_path.string());
+  auto detail_text = read_work_dir_file(root, kDetailJson);
+  if (!detail_text.ok() && detail_text.status().code() != Code::kNotFound)
+    return detail_text.status();
+  if (detail_text.ok()) {
+    auto dj = parse_json_document(*detail_text, (fs::path(root) / kDetailJson).string());
     if (!dj.ok()) return Status(dj.status().code(), dj.status().message() + kConvertAgain);
     if (dj->is_object()) {
       for (const char* key : {"codebase_config", "onnx_config", "backend_config", "calib_config"})
@@ -200,6 +218,35 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   if (!info.deploy_cfg.contains("backend_config"))
     info.deploy_cfg["backend_config"] = Config{{"type", info.backend}};
   return info;
+}
+
+Result<std::string> read_work_dir_file(const fs::path& root, const char* name) {
+  constexpr std::uintmax_t kMaxBytes = 16 << 20;  // nnport writes a few KB
+  const fs::path path = root / name;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec)))
+    return not_found("work dir '" + root.string() + "' has no " + name +
+                     "; create it with `nnport convert`");
+  const ConfinedPath c = confine(root, name);
+  if (c.escape != ConfinedPath::Escape::kNone)
+    return invalid_argument(
+        path.string() + " is a symlink " +
+        (c.real.empty() ? std::string("that cannot be resolved") : "to '" + c.real.string() + "'") +
+        ", outside the work dir; nnport reads only the work dir's own "
+        "files" +
+        kConvertAgain);
+  if (!fs::is_regular_file(path, ec))
+    return invalid_argument(path.string() + " is not a regular file" + kConvertAgain);
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec || size > kMaxBytes)
+    return invalid_argument(path.string() + " is " + std::to_string(size) + " bytes, more than " +
+                            std::to_string(kMaxBytes) + " (nnport writes a few KB)" +
+                            kConvertAgain);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) return io_error("cannot read " + path.string());
+  return text.str();
 }
 
 Status write_text_file(const std::string& path, const std::string& text) {

@@ -19,9 +19,11 @@ Result<std::vector<ExternalDataFile>> check_external_data(
       case Escape::kNone:
         break;
       case Escape::kEmpty:
+      case Escape::kNul:
       case Escape::kAbsolute:
         return invalid_argument(
-            what + " is " + (c.escape == Escape::kEmpty ? "empty" : "an absolute path") +
+            what + " is " +
+            (c.escape == Escape::kAbsolute ? "an absolute path" : "empty or holds a NUL") +
             ", which is unsafe: a model's data files must lie in its own folder; re-save the "
             "model with a relative location");
       case Escape::kDotDot:
@@ -29,8 +31,10 @@ Result<std::vector<ExternalDataFile>> check_external_data(
                                 "', which is unsafe; move the data file beside the model and "
                                 "re-save it with a relative location");
       case Escape::kSymlink:
-        return invalid_argument(what + " is a symlink to '" + c.real.string() +
-                                "', outside the model's folder, which is unsafe; copy the file "
+        return invalid_argument(what + " is a symlink " +
+                                (c.real.empty() ? std::string("that cannot be resolved")
+                                                : "to '" + c.real.string() + "'") +
+                                ", outside the model's folder, which is unsafe; copy the file "
                                 "itself beside the model");
     }
     std::error_code ec;

@@ -1,8 +1,7 @@
 #include "apis/owned_work_dir.h"
 
-#include <fstream>
+#include <algorithm>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,13 +20,15 @@ std::string list_some(const std::vector<std::string>& names) {
   return s;
 }
 
-// What the folder holds, for the message: its first entries.
+// What the folder holds, for the message, sorted (list_some names the first).
 std::vector<std::string> top_entries(const fs::path& dir) {
+  constexpr size_t kCounted = 100000;  // enough to say "and N more" of any real folder
   std::vector<std::string> names;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end && names.size() <= kShown;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end && names.size() < kCounted;
        it.increment(ec))
     names.push_back(it->path().filename().string() + (it->is_directory(ec) ? "/" : ""));
+  std::sort(names.begin(), names.end());
   return names;
 }
 
@@ -42,19 +43,20 @@ Status refuse(const fs::path& dir, const std::string& why, const std::vector<std
 
 Status check_owned_work_dir(const fs::path& dir) {
   std::error_code ec;
-  std::ifstream in(dir / kDeployJson, std::ios::binary);
-  if (!in)
-    return refuse(dir, "is not a work dir written by nnport: it has no deploy.json",
+  auto text = read_work_dir_file(dir, kDeployJson);
+  if (!text.ok())
+    return refuse(dir,
+                  text.status().code() == Code::kNotFound
+                      ? "is not a work dir written by nnport: it has no deploy.json"
+                      : "has a deploy.json nnport cannot read: " + text.status().message(),
                   top_entries(dir));
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = parse_json_document(text.str(), (dir / kDeployJson).string());
+  auto parsed = parse_json_document(*text, (dir / kDeployJson).string());
   const Config d = parsed.ok() ? std::move(parsed).value() : Config();
   if (!d.is_object() || !d.contains("nnport") || !d["nnport"].is_object() ||
       !d["nnport"].contains("version"))
     return refuse(dir, "has a deploy.json that nnport did not write (no \"nnport\" marker)",
                   top_entries(dir));
-  auto info = parse_deploy_json(text.str(), dir.string(), (dir / kDeployJson).string());
+  auto info = parse_deploy_json(*text, dir.string(), (dir / kDeployJson).string());
   if (!info.ok())
     return refuse(dir, "has a deploy.json nnport cannot read: " + info.status().message(),
                   top_entries(dir));
@@ -77,8 +79,10 @@ Status check_owned_work_dir(const fs::path& dir) {
   }
   if (ec)
     return refuse(dir, "cannot be listed completely (" + ec.message() + ")", top_entries(dir));
-  if (!unexpected.empty())
+  if (!unexpected.empty()) {
+    std::sort(unexpected.begin(), unexpected.end());
     return refuse(dir, "holds files that its deploy.json does not list", unexpected);
+  }
   return {};
 }
 

@@ -54,16 +54,10 @@ Result<DeployInfo> load_work_dir(const std::string& work_dir) {
   std::error_code ec;
   fs::path root = fs::absolute(work_dir).lexically_normal();
   if (root.filename().empty()) root = root.parent_path();
-  fs::path file = root / apis::kDeployJson;
   if (!fs::is_directory(root, ec))
     return not_found("work dir '" + work_dir + "' does not exist; create it with `nnport convert`");
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return not_found("work dir '" + work_dir + "' has no " + apis::kDeployJson +
-                     "; create it with `nnport convert`");
-  std::stringstream text;
-  text << in.rdbuf();
-  return apis::parse_deploy_json(text.str(), root.string(), file.string());
+  NNPORT_ASSIGN_OR_RETURN(std::string text, apis::read_work_dir_file(root, apis::kDeployJson));
+  return apis::parse_deploy_json(text, root.string(), (root / apis::kDeployJson).string());
 }
 
 Result<DeployInfo> resolve_target(const std::string& target, const std::string& backend_override) {
@@ -104,9 +98,13 @@ Result<Wrapper> build_target_wrapper(const DeployInfo& info, Registry* registry)
   NNPORT_ASSIGN_OR_RETURN(const BackendManager* m,
                           find_available(reg, info.backend, info.plugin_file));
   std::error_code ec;
-  for (const auto& f : info.backend_files)
+  for (const auto& f : info.backend_files) {
     if (!fs::exists(f, ec))
       return not_found("backend file '" + f + "' does not exist; convert the model again");
+    if (!fs::is_regular_file(f, ec))
+      return invalid_argument("backend file '" + f +
+                              "' is not a regular file; convert the model again");
+  }
   // The model's own input names (nnport keeps them); outputs in the model's order.
   return m->build_wrapper(info.backend_files, info.device, {}, info.output_names,
                           cfg_json(info.deploy_cfg));

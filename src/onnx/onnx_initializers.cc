@@ -2,6 +2,8 @@
 // engines read past the end of a short one (or refuse it with their own
 // words at run time). nnport checks before it certifies a model.
 #include <cstdint>
+#include <exception>
+#include <filesystem>
 #include <string>
 
 #include "onnx/onnx_io.h"
@@ -62,11 +64,39 @@ int64_t typed_values(const TP& t) {
   }
 }
 
+// Bytes an external initializer has in its file (its "length", else the
+// file from "offset" on); -1 when the file cannot be found.
+Result<int64_t> external_bytes(const TP& t, const std::string& model_path) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto& kv : t.external_data()) {
+    try {
+      if (kv.key() == "location") location = kv.value();
+      if (kv.key() == "offset") offset = std::stoll(kv.value());
+      if (kv.key() == "length") length = std::stoll(kv.value());
+    } catch (const std::exception&) {
+      return invalid_argument("external data " + kv.key() + " '" + kv.value() +
+                              "' is not a number: re-save the model");
+    }
+  }
+  std::error_code ec;
+  const auto file = std::filesystem::path(model_path).parent_path() / location;
+  const auto file_size = std::filesystem::file_size(file, ec);
+  if (ec || location.empty()) return int64_t{-1};
+  const auto size = static_cast<int64_t>(file_size);
+  if (offset < 0 || offset > size || (length >= 0 && length > size - offset))
+    return invalid_argument("its data at offset " + std::to_string(offset) +
+                            (length >= 0 ? ", length " + std::to_string(length) : "") +
+                            " is past the end of '" + location + "' (" + std::to_string(size) +
+                            " bytes): the data file is incomplete; copy it again or re-save the "
+                            "model");
+  return length >= 0 ? length : size - offset;
+}
+
 }  // namespace
 
 Status check_initializer_sizes(const onnx::GraphProto& graph, const std::string& path) {
   for (const TP& t : graph.initializer()) {
-    if (t.data_location() == TP::EXTERNAL) continue;  // sized by its file; the checker reads it
     const std::string what = "check onnx model: " + path + ": initializer '" + t.name() + "' (" +
                              onnx_elem_type_name(t.data_type()) + ", dims [";
     std::string dims;
@@ -83,7 +113,16 @@ Status check_initializer_sizes(const onnx::GraphProto& graph, const std::string&
     if (overflow) return invalid_argument(what + dims + "]): its element count overflows 64 bits");
     int64_t have = 0;
     std::string unit = "values";
-    if (t.has_raw_data()) {
+    if (t.data_location() == TP::EXTERNAL) {
+      const int64_t size = raw_element_bytes(t.data_type());
+      if (size == 0) continue;  // strings are never external
+      auto bytes = external_bytes(t, path);
+      if (!bytes.ok()) return bytes.status().with_context(what + dims + "])");
+      if (*bytes < 0) continue;  // no such file: the checker says so
+      have = *bytes;
+      expected = expected > INT64_MAX / size ? -1 : expected * size;
+      unit = "bytes";
+    } else if (t.has_raw_data()) {
       const int64_t size = raw_element_bytes(t.data_type());
       if (size == 0)
         return invalid_argument(what + dims + "]): raw_data cannot hold this element type");

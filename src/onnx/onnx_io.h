@@ -32,7 +32,8 @@ Status save_model(const onnx::ModelProto& model, const std::string& path);
 Status check_model(const onnx::ModelProto& model, const std::string& path);
 
 // Each initializer of the graph holds exactly the data its dims and type
-// need (the checker does not compare them). External ones are skipped.
+// need (the checker does not compare them); an external one's file (beside
+// `path`) holds them at its offset and length.
 Status check_initializer_sizes(const onnx::GraphProto& graph, const std::string& path);
 
 // onnx::shape_inference::InferShapes in place: value_info and graph outputs

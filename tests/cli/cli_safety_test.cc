@@ -87,6 +87,10 @@ const RefusedModel kRefused[] = {
     {"data_leaves_folder", "unsafe_up/model.onnx", {}, {"../outside_secret.bin", "unsafe"}},
     {"data_symlink_out", "unsafe_link/model.onnx", {}, {"symlink", "outside_secret.bin"}},
     {"data_missing", "missing_data/model.onnx", {}, {"weights.bin", "no file"}},
+    {"data_cut_short",  // refused by nnport's own check, not only at load
+     "external_short/model.onnx",
+     {"--no-load-check"},
+     {"initializer 'b'", "past the end of 'weights.bin'"}},
 };
 
 class RefusedModelTest : public SafetyTest, public ::testing::WithParamInterface<RefusedModel> {};
@@ -292,6 +296,90 @@ TEST_F(SafetyTest, HostileWorkDirJsonIsAnErrorNotACrash) {
   CliResult f = run_cli(convert(m("static.onnx"), {"--force"}));
   EXPECT_EQ(f.exit_code, 1) << f.err;
   EXPECT_TRUE(contains(f.err, "--force refused")) << f.err;
+}
+
+// deploy.json / detail.json replaced by things that are not the work dir's
+// own regular files: refused before anything is read from them.
+struct WorkDirFileCase {
+  const char* name;
+  const char* file;  // deploy.json or detail.json
+  std::function<void(const fs::path& path, const fs::path& outside)> make;
+  std::vector<std::string> expect;
+};
+void PrintTo(const WorkDirFileCase& c, std::ostream* os) { *os << c.name; }
+
+const WorkDirFileCase kWorkDirFiles[] = {
+    {"deploy_symlink_out",
+     "deploy.json",
+     [](const fs::path& p, const fs::path& outside) {
+       fs::copy_file(p, outside);
+       fs::remove(p);
+       fs::create_symlink(outside, p);
+     },
+     {"symlink", "outside the work dir"}},
+    {"detail_symlink_to_passwd",
+     "detail.json",
+     [](const fs::path& p, const fs::path&) {
+       fs::remove(p);
+       fs::create_symlink("/etc/passwd", p);
+     },
+     {"symlink", "outside the work dir"}},
+    {"deploy_dev_zero",
+     "deploy.json",
+     [](const fs::path& p, const fs::path&) {
+       fs::remove(p);
+       fs::create_symlink("/dev/zero", p);
+     },
+     {"symlink"}},
+    {"detail_fifo",
+     "detail.json",
+     [](const fs::path& p, const fs::path&) {
+       fs::remove(p);
+       ASSERT_EQ(::mkfifo(p.c_str(), 0644), 0);
+     },
+     {"not a regular file"}},
+    {"deploy_symlink_loop",
+     "deploy.json",
+     [](const fs::path& p, const fs::path&) {
+       fs::remove(p);
+       fs::create_symlink(p.filename(), p);
+     },
+     {"cannot be resolved"}},
+};
+
+class WorkDirFileTest : public SafetyTest, public ::testing::WithParamInterface<WorkDirFileCase> {};
+
+TEST_P(WorkDirFileTest, RunVerifyAndForceRefuseIt) {
+  const WorkDirFileCase& c = GetParam();
+  ASSERT_EQ(run_cli(convert(m("static.onnx"))).exit_code, 0);
+  c.make(fs::path(work()) / c.file, dir_ / "outside.json");
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"run", work()},
+        std::vector<std::string>{"verify", work(), "--reference", "onnxruntime"}}) {
+    CliResult r = run_cli(args);  // a FIFO or /dev/zero would hang or eat memory if read
+    EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
+    for (const auto& w : c.expect) EXPECT_TRUE(contains(r.err, w)) << args[0] << ": " << r.err;
+  }
+  CliResult f = run_cli(convert(m("static.onnx"), {"--force"}));
+  EXPECT_EQ(f.exit_code, 1) << f.err;
+  EXPECT_TRUE(contains(f.err, "--force refused")) << f.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, WorkDirFileTest, ::testing::ValuesIn(kWorkDirFiles));
+
+TEST_F(SafetyTest, ADeployJsonThatContradictsItselfIsRefused) {
+  ASSERT_EQ(run_cli(convert(m("static.onnx"))).exit_code, 0);
+  const fs::path file = fs::path(work()) / "deploy.json";
+  Json d;
+  {
+    std::ifstream in(file);
+    d = Json::parse(in);
+  }
+  d["models"][0]["net"] = "other.onnx";
+  std::ofstream(file) << d.dump(2);
+  CliResult r = run_cli({"run", work()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "models[0].net is 'other.onnx'")) << r.err;
 }
 
 TEST_F(SafetyTest, AThirdPartyWorkDirNamesItsPlugin) {

@@ -17,6 +17,7 @@ do not depend on PyTorch. Broken ones are broken in exactly one way:
                       external data whose location is absolute, leaves the
                       model's folder with ../, or is a symlink to outside
   missing_data/model.onnx external data whose file is absent
+  external_short/model.onnx external data whose file is 8 bytes short
 Usage: make_models.py OUT_DIR
 """
 import os
@@ -110,6 +111,11 @@ def main(out):
         os.remove(link)
     os.symlink(secret, link)
     external_with("missing_data", "weights.bin")
+    external_with("external_short", "weights.bin")  # its data file cut short
+    with open(f"{out}/external/weights.bin", "rb") as f:
+        data = f.read()
+    with open(f"{out}/external_short/weights.bin", "wb") as f:
+        f.write(data[: len(data) - 8])
 
 
 if __name__ == "__main__":

@@ -263,9 +263,7 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
                                 "; a file brings its own shape: drop one of them");
     if (shapes.count(name)) return invalid_argument("--shape '" + name + "' is given twice");
     auto shape = parse_shape(nv.second);
-    if (!shape.ok())
-      return invalid_argument("--shape " + arg + ": " + shape.status().message() +
-                              " (write it as 1x3x224x224)");
+    if (!shape.ok()) return invalid_argument("--shape " + arg + ": " + shape.status().message());
     shapes[name] = *shape;
   }
   for (const auto& [name, file] : files) {
