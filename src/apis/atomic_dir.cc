@@ -52,6 +52,11 @@ Status check_target_dir(const fs::path& target, const ReplacePolicy& replace) {
   std::error_code ec;
   auto st = fs::symlink_status(target, ec);
   if (ec || !fs::exists(st)) return {};
+  if (fs::is_symlink(st))
+    return invalid_argument("work dir " + quoted(target) + " is a symlink (to " +
+                            quoted(fs::read_symlink(target, ec)) +
+                            "); nnport does not replace a folder through a link: give the real "
+                            "path, or choose another --work-dir");
   if (!fs::is_directory(st))
     return invalid_argument("work dir " + quoted(target) +
                             " exists and is not a folder; choose another --work-dir");

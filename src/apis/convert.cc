@@ -1,5 +1,6 @@
 // convert(): deploy config + ONNX model -> work dir (MMDeploy's torch2onnx is
 // already done; this is its onnx2backend step plus the SDK model files).
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -157,13 +158,19 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
     DeployInfo here = info;
     here.backend_files = files;
     auto loaded = build_target_wrapper(here, &reg);
-    if (!loaded.ok())
+    if (!loaded.ok()) {
+      // The engine names the temporary folder, which is gone after this return.
+      std::string why = loaded.status().message();
+      const std::string tmp_name = tmp.path().string();
+      for (size_t at; (at = why.find(tmp_name)) != std::string::npos;)
+        why.replace(at, tmp_name.size(), "<work dir>");
+      while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
       return Status(loaded.status().code(),
                     "the converted files do not load on backend '" + backend + "' (device '" +
-                        options.device +
-                        "'), so no work dir was written: " + loaded.status().message() +
+                        options.device + "'), so no work dir was written: " + why +
                         " (--no-load-check skips this check, e.g. for a model too large to load "
                         "twice)");
+    }
     info.load_checked = true;
   }
 
