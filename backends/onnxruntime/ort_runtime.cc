@@ -174,7 +174,7 @@ Ort::Env& env() {
 
 bool telemetry_disabled() {
   const char* v = std::getenv(kTelemetryEnv);
-  return v != nullptr && std::string(v) == "1";
+  return v != nullptr && (std::string(v) == "1" || std::string(v) == "true");  // what ORT accepts
 }
 
 std::vector<std::string> available_providers() {

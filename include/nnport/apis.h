@@ -72,10 +72,12 @@ NNPORT_API Result<DeployInfo> convert(const std::string& deploy_cfg_path,
 
 // Remove SIGINT, SIGTERM and SIGHUP's victims: a temporary work dir (and the
 // parent folders convert made for it) is deleted before the signal ends the
-// process. Call it first thing in main(), before any thread starts; it
-// blocks those signals in the calling thread and handles them in a thread
-// of its own. Without it, the next convert of the same work dir removes
-// what a killed run left.
+// process. Call it first thing in main(), before any thread starts: it
+// blocks those signals in the calling thread (threads started later inherit
+// that) and handles them in a thread of its own, so it takes them over from
+// the program; signals the process was started ignoring (nohup) stay
+// ignored. Without it, the next convert of the same work dir removes what a
+// killed run left.
 NNPORT_API void remove_temporaries_on_signals();
 
 // What a killed convert of WORK_DIR left beside it: each "WORK_DIR.tmp-XXXXXX"

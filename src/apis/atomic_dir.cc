@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <system_error>
@@ -46,7 +47,24 @@ bool is_temporary_of(const std::string& entry, const std::string& target_name) {
   return entry.size() == prefix.size() + 6 && entry.compare(0, prefix.size(), prefix) == 0;
 }
 
+// A running convert's folder is empty only for the moment between mkdtemp
+// and its lock; one that has been empty this long is a killed run's.
+bool older_than_a_minute(const fs::path& p) {
+  std::error_code ec;
+  const auto modified = fs::last_write_time(p, ec);
+  return !ec && fs::file_time_type::clock::now() - modified > std::chrono::minutes(1);
+}
+
 }  // namespace
+
+fs::path work_dir_path(const std::string& dir) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec);
+  if (ec) p = dir;
+  p = p.lexically_normal();
+  if (p.filename().empty() && p.has_parent_path()) p = p.parent_path();  // "work/" -> "work"
+  return p;
+}
 
 Status check_target_dir(const fs::path& target, const ReplacePolicy& replace) {
   std::error_code ec;
@@ -87,7 +105,7 @@ std::vector<fs::path> remove_stale_temporaries(const fs::path& target) {
       stale = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
       if (stale) fs::remove_all(p, ec);
       ::close(fd);
-    } else if (errno == ENOENT && fs::is_empty(p, ec)) {
+    } else if (errno == ENOENT && fs::is_empty(p, ec) && older_than_a_minute(p)) {
       stale = fs::remove(p, ec);  // killed between mkdtemp and taking the lock
     }
     if (stale && !fs::exists(p, ec)) removed.push_back(p);
@@ -113,19 +131,21 @@ void AtomicDir::release_lock() {
 }
 
 Status AtomicDir::create(const fs::path& target) {
-  target_ = fs::absolute(target).lexically_normal();
-  if (target_.filename().empty()) target_ = target_.parent_path();
+  target_ = work_dir_path(target.string());
   // Create missing parents one by one so a failure can undo exactly those.
   std::vector<fs::path> missing;
   std::error_code ec;
   for (fs::path p = target_.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    if (ec) break;  // cannot tell: create_directory below says why
     missing.push_back(p);
     if (p == p.root_path()) break;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (!fs::create_directory(*it, ec) && ec)
+    const bool made = fs::create_directory(*it, ec);
+    if (ec)
       return io_error("cannot create folder " + quoted(*it) + " for work dir " + quoted(target_) +
                       ": " + ec.message() + "; choose a writable --work-dir");
+    if (!made) continue;  // another process made it just now: not ours to remove
     created_parents_.push_back(*it);
     register_temporary(*it, /*whole_tree=*/false);
   }
@@ -138,9 +158,13 @@ Status AtomicDir::create(const fs::path& target) {
   register_temporary(tmp_, /*whole_tree=*/true);
   // mkdtemp makes 0700; a work dir is as readable as any folder the user makes.
   ::chmod(tmp_.c_str(), 0777 & ~current_umask());
+  // Locked under another name, then renamed: a lock file another nnport can
+  // see is always held (an unlocked one means a killed run's folder).
   const fs::path lock = tmp_ / kLockFile;
-  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+  const fs::path unlocked = tmp_ / (std::string(kLockFile) + ".new");
+  lock_fd_ = ::open(unlocked.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0 ||
+      ::rename(unlocked.c_str(), lock.c_str()) != 0)
     return io_error("cannot lock temporary folder " + quoted(tmp_) + ": " + std::strerror(errno) +
                     "; choose a writable --work-dir");
   const std::string pid = std::to_string(::getpid()) + "\n";
@@ -175,11 +199,19 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   }
   // A file system without RENAME_EXCHANGE: move the old one aside first.
   std::string old = target_.string() + ".old-XXXXXX";
-  if (mkdtemp(old.data()) == nullptr || ::rename(target_.c_str(), old.c_str()) != 0)
+  if (mkdtemp(old.data()) == nullptr)
     return io_error("cannot replace work dir " + quoted(target_) + ": " + std::strerror(errno));
+  if (::rename(target_.c_str(), old.c_str()) != 0) {
+    err = errno;
+    ::rmdir(old.c_str());
+    return io_error("cannot replace work dir " + quoted(target_) + ": " + std::strerror(err));
+  }
   if (::rename(tmp_.c_str(), target_.c_str()) != 0) {
     err = errno;
-    ::rename(old.c_str(), target_.c_str());  // put the old one back
+    if (::rename(old.c_str(), target_.c_str()) != 0)  // put the old one back
+      return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
+                      std::strerror(err) + "; the old work dir is now at " + quoted(fs::path(old)) +
+                      ": move it back by hand");
     return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
                     std::strerror(err));
   }

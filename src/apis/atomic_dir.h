@@ -46,6 +46,9 @@ class AtomicDir {
   bool committed_ = false;
 };
 
+// A --work-dir as an absolute, normalized path without a trailing slash.
+std::filesystem::path work_dir_path(const std::string& dir);
+
 // Refuse early (before any work) a target that commit() would refuse.
 Status check_target_dir(const std::filesystem::path& target, const ReplacePolicy& replace);
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 
 namespace nnport::apis {
@@ -116,9 +117,13 @@ TEST_F(AtomicDirTest, StaleTemporariesGoLiveAndForeignOnesStay) {
   fs::create_directories(killed / "sub");
   touch(killed / ".nnport-lock", "12345\n");
   touch(killed / "sub" / "big.bin");
-  // Killed between mkdtemp and the lock: empty.
+  // Killed between mkdtemp and the lock: empty, for minutes now.
   const fs::path empty = root_ / "work.tmp-a1B2c3";
   fs::create_directories(empty);
+  fs::last_write_time(empty, fs::file_time_type::clock::now() - std::chrono::minutes(2));
+  // Empty but new: a convert between mkdtemp and its lock.
+  const fs::path starting = root_ / "work.tmp-n3W4b5";
+  fs::create_directories(starting);
   // Not provably ours: no lock, has content; another target's; wrong length.
   const fs::path foreign = root_ / "work.tmp-zzzzzz";
   fs::create_directories(foreign);
@@ -137,6 +142,7 @@ TEST_F(AtomicDirTest, StaleTemporariesGoLiveAndForeignOnesStay) {
   EXPECT_FALSE(fs::exists(empty));
   EXPECT_TRUE(fs::exists(live.path() / "model.onnx")) << "removed a running convert's folder";
   EXPECT_TRUE(fs::exists(foreign / "notes.txt"));
+  EXPECT_TRUE(fs::exists(starting)) << "removed a convert's folder before it could lock it";
   EXPECT_TRUE(fs::exists(other));
   EXPECT_TRUE(fs::exists(longer));
 }

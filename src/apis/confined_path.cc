@@ -42,4 +42,23 @@ ConfinedPath confine(const fs::path& base, const std::string& rel) {
   return c;
 }
 
+std::string why_outside(const ConfinedPath& c, const std::string& base_name) {
+  switch (c.escape) {
+    case ConfinedPath::Escape::kNone:
+      return "";
+    case ConfinedPath::Escape::kEmpty:
+      return "is empty";
+    case ConfinedPath::Escape::kNul:
+      return "holds a NUL character";
+    case ConfinedPath::Escape::kAbsolute:
+      return "is an absolute path";
+    case ConfinedPath::Escape::kDotDot:
+      return "leaves " + base_name;
+    case ConfinedPath::Escape::kSymlink:
+      return c.real.empty() ? "is a symlink that cannot be resolved (a loop?)"
+                            : "is a symlink to '" + c.real.string() + "', outside " + base_name;
+  }
+  return "";
+}
+
 }  // namespace nnport::apis

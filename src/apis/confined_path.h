@@ -23,6 +23,11 @@ struct ConfinedPath {
 // that does not exist yet is judged by what exists of it.
 ConfinedPath confine(const std::filesystem::path& base, const std::string& rel);
 
+// Why c is not inside, for a message: "is absolute", "leaves the work dir
+// '/w'", "is a symlink to '/etc/passwd', outside the work dir", ... where
+// `base_name` is "the work dir '/w'". "" when c.escape is kNone.
+std::string why_outside(const ConfinedPath& c, const std::string& base_name);
+
 }  // namespace nnport::apis
 
 #endif  // NNPORT_APIS_CONFINED_PATH_H_

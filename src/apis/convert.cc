@@ -109,6 +109,8 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
                        (why.empty() ? "" : ": " + why) + "; run `nnport check-env`");
 
   // The model, before anything is written: a work dir is a promise that it runs.
+  // Two parses on purpose: the external data locations are vetted before
+  // the checker opens those files.
   NNPORT_ASSIGN_OR_RETURN(OnnxModelInfo model, inspect_onnx(model_path));
   NNPORT_ASSIGN_OR_RETURN(auto data_files,
                           apis::check_external_data(model_path, model.external_data_files));
@@ -116,8 +118,7 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   for (auto& note : apis::config_model_disagreements(cfg, model))
     info.warnings.push_back(std::move(note));
 
-  fs::path target = fs::absolute(work_dir).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();
+  const fs::path target = apis::work_dir_path(work_dir);
   for (const auto& stale : apis::remove_stale_temporaries(target))
     info.warnings.push_back("removed '" + stale.string() +
                             "', a temporary folder left by an earlier nnport run that was killed");

@@ -49,28 +49,9 @@ Result<std::vector<std::string>> read_string_list(const Config& j, const char* k
 Result<std::string> inside_work_dir(const std::string& rel, const fs::path& root,
                                     const std::string& where) {
   const ConfinedPath c = confine(root, rel);
-  std::string why;
-  switch (c.escape) {
-    case ConfinedPath::Escape::kNone:
-      return c.path.string();
-    case ConfinedPath::Escape::kEmpty:
-      why = "is empty";
-      break;
-    case ConfinedPath::Escape::kNul:
-      why = "holds a NUL character";
-      break;
-    case ConfinedPath::Escape::kAbsolute:
-      why = "is absolute";
-      break;
-    case ConfinedPath::Escape::kDotDot:
-      why = "leaves the work dir '" + root.string() + "'";
-      break;
-    case ConfinedPath::Escape::kSymlink:
-      why = c.real.empty() ? "is a symlink that cannot be resolved (a loop?)"
-                           : "is a symlink to '" + c.real.string() + "', outside the work dir";
-      break;
-  }
-  return invalid_argument(where + ": path '" + rel + "' " + why +
+  if (c.escape == ConfinedPath::Escape::kNone) return c.path.string();
+  return invalid_argument(where + ": path '" + rel + "' " +
+                          why_outside(c, "the work dir '" + root.string() + "'") +
                           "; a work dir's files must lie inside it: convert the model again");
 }
 
@@ -229,16 +210,13 @@ Result<std::string> read_work_dir_file(const fs::path& root, const char* name) {
                      "; create it with `nnport convert`");
   const ConfinedPath c = confine(root, name);
   if (c.escape != ConfinedPath::Escape::kNone)
-    return invalid_argument(
-        path.string() + " is a symlink " +
-        (c.real.empty() ? std::string("that cannot be resolved") : "to '" + c.real.string() + "'") +
-        ", outside the work dir; nnport reads only the work dir's own "
-        "files" +
-        kConvertAgain);
+    return invalid_argument(path.string() + " " + why_outside(c, "the work dir") +
+                            "; nnport reads only the work dir's own files" + kConvertAgain);
   if (!fs::is_regular_file(path, ec))
     return invalid_argument(path.string() + " is not a regular file" + kConvertAgain);
   const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec || size > kMaxBytes)
+  if (ec) return io_error("cannot read " + path.string() + ": " + ec.message());
+  if (size > kMaxBytes)
     return invalid_argument(path.string() + " is " + std::to_string(size) + " bytes, more than " +
                             std::to_string(kMaxBytes) + " (nnport writes a few KB)" +
                             kConvertAgain);

@@ -41,12 +41,17 @@ void remove_all_registered() {
   t.paths.clear();
 }
 
+// The three, less any the process was started ignoring: `nohup` ignores
+// SIGHUP and a shell's background job SIGINT, and a blocked signal is
+// queued even when ignored, so waiting for it would end the process.
 sigset_t handled_signals() {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction current {};
+    if (sigaction(sig, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+    sigaddset(&set, sig);
+  }
   return set;
 }
 

@@ -39,8 +39,7 @@ Result<const BackendManager*> find_available(Registry& reg, const std::string& n
 
 Result<std::vector<std::string>> remove_stale_temporaries(const std::string& work_dir) {
   if (work_dir.empty()) return invalid_argument("no work dir given");
-  fs::path target = fs::absolute(work_dir).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();
+  const fs::path target = apis::work_dir_path(work_dir);
   std::error_code ec;
   if (!fs::is_directory(target.parent_path(), ec))
     return not_found("folder '" + target.parent_path().string() + "' of work dir '" + work_dir +
@@ -52,8 +51,7 @@ Result<std::vector<std::string>> remove_stale_temporaries(const std::string& wor
 
 Result<DeployInfo> load_work_dir(const std::string& work_dir) {
   std::error_code ec;
-  fs::path root = fs::absolute(work_dir).lexically_normal();
-  if (root.filename().empty()) root = root.parent_path();
+  const fs::path root = apis::work_dir_path(work_dir);
   if (!fs::is_directory(root, ec))
     return not_found("work dir '" + work_dir + "' does not exist; create it with `nnport convert`");
   NNPORT_ASSIGN_OR_RETURN(std::string text, apis::read_work_dir_file(root, apis::kDeployJson));

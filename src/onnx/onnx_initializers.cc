@@ -1,8 +1,8 @@
 // onnx::checker does not compare an initializer's data with its dims, and
 // engines read past the end of a short one (or refuse it with their own
 // words at run time). nnport checks before it certifies a model.
+#include <charconv>
 #include <cstdint>
-#include <exception>
 #include <filesystem>
 #include <string>
 
@@ -65,24 +65,31 @@ int64_t typed_values(const TP& t) {
 }
 
 // Bytes an external initializer has in its file (its "length", else the
-// file from "offset" on); -1 when the file cannot be found.
+// file from "offset" on); -1 when the file is not there to look at.
 Result<int64_t> external_bytes(const TP& t, const std::string& model_path) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto& kv : t.external_data()) {
-    try {
-      if (kv.key() == "location") location = kv.value();
-      if (kv.key() == "offset") offset = std::stoll(kv.value());
-      if (kv.key() == "length") length = std::stoll(kv.value());
-    } catch (const std::exception&) {
-      return invalid_argument("external data " + kv.key() + " '" + kv.value() +
-                              "' is not a number: re-save the model");
-    }
+    if (kv.key() == "location") location = kv.value();
+    if (kv.key() != "offset" && kv.key() != "length") continue;
+    const std::string& v = kv.value();
+    int64_t n = 0;
+    auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (err != std::errc() || end != v.data() + v.size() || n < 0)
+      return invalid_argument("external data " + kv.key() + " '" + v +
+                              "' is not a byte count: re-save the model");
+    (kv.key() == "offset" ? offset : length) = n;
   }
+  // Only a location inside the model's folder is looked at (convert refuses
+  // the others with its own message; the checker reports a missing file).
+  const std::filesystem::path loc(location);
+  const auto rel = loc.lexically_normal();
+  if (location.empty() || loc.is_absolute() || rel.empty() || *rel.begin() == "..")
+    return int64_t{-1};
   std::error_code ec;
   const auto file = std::filesystem::path(model_path).parent_path() / location;
   const auto file_size = std::filesystem::file_size(file, ec);
-  if (ec || location.empty()) return int64_t{-1};
+  if (ec) return int64_t{-1};
   const auto size = static_cast<int64_t>(file_size);
   if (offset < 0 || offset > size || (length >= 0 && length > size - offset))
     return invalid_argument("its data at offset " + std::to_string(offset) +

@@ -240,7 +240,7 @@ void PrintTo(const DeployJsonEdit& c, std::ostream* os) { *os << c.name; }
 
 const DeployJsonEdit kEdits[] = {
     {"backend_file_up", "backend_files", "../../secret.onnx", {"leaves the work dir"}},
-    {"backend_file_absolute", "backend_files", "{DIR}/secret.onnx", {"is absolute"}},
+    {"backend_file_absolute", "backend_files", "{DIR}/secret.onnx", {"is an absolute path"}},
     {"ir_file_up", "ir_files", "../secret.onnx", {"leaves the work dir"}},
     {"backend_file_symlink", "backend_files", "link.onnx", {"symlink", "outside the work dir"}},
 };
@@ -438,6 +438,23 @@ TEST_P(SignalTest, ATerminatingSignalLeavesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP));
+
+TEST_F(SafetyTest, UnderNohupSighupIsStillIgnored) {
+  if (!fs::exists(model("resnet18"))) GTEST_SKIP() << "resnet18 is absent";
+  // As nohup starts it: SIGHUP ignored, which the child inherits.
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGHUP, &ignore, &previous);
+  fs::path tmp;
+  CliProcess p = start_slow_convert(work(), &tmp);
+  ::sigaction(SIGHUP, &previous, nullptr);
+  if (!tmp.empty()) ::kill(p.pid, SIGHUP);
+  CliResult r = wait_cli(p);
+  EXPECT_EQ(r.signal, 0) << "a SIGHUP that nohup ignores ended the convert";
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(fs::path(work()) / "deploy.json"));
+}
 
 TEST_F(SafetyTest, AfterSigkillTheNextConvertCleansUp) {
   if (!fs::exists(model("resnet18"))) GTEST_SKIP() << "resnet18 is absent";
