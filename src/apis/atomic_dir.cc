@@ -194,6 +194,15 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
     committed_ = true;
     signals.unlock();
+    // The policy allowed it before the swap; a file added since then (by
+    // someone else, in that moment) must not be deleted unseen.
+    Status still = replace(tmp_);
+    if (!still.ok()) {
+      unregister_temporary(tmp_);
+      kept_old_ = "the old work dir changed while it was being replaced, so it was kept at '" +
+                  tmp_.string() + "': " + still.message();
+      return {};
+    }
     fs::remove_all(tmp_, ec);
     return {};
   }

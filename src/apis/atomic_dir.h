@@ -37,11 +37,15 @@ class AtomicDir {
   // is replaced; a non-empty one only when `replace` allows it, by swapping
   // the two atomically, then deleting the old content.
   Status commit(const ReplacePolicy& replace);
+  // After a commit that replaced a folder: "" when the old one was deleted,
+  // else why it was kept, and where (it changed while this one was built).
+  const std::string& kept_old() const { return kept_old_; }
 
  private:
   void release_lock();
   std::filesystem::path target_, tmp_;
   std::vector<std::filesystem::path> created_parents_;  // deepest last
+  std::string kept_old_;
   int lock_fd_ = -1;
   bool committed_ = false;
 };

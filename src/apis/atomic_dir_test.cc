@@ -90,6 +90,22 @@ TEST_F(AtomicDirTest, ReplacePolicyDecidesAndItsReasonIsTheError) {
   EXPECT_TRUE(fs::exists(root_ / "work" / "mine"));
 }
 
+TEST_F(AtomicDirTest, AnOldWorkDirThatChangedDuringTheSwapIsKept) {
+  fs::create_directories(root_ / "work");
+  touch(root_ / "work" / "old");
+  int asked = 0;  // allowed before the swap, refused after: as if a file had appeared
+  const ReplacePolicy changing = [&asked](const fs::path&) {
+    return ++asked == 1 ? Status() : invalid_argument("it holds new.txt");
+  };
+  AtomicDir d;
+  ASSERT_TRUE(d.create(root_ / "work").ok());
+  touch(d.path() / "new");
+  ASSERT_TRUE(d.commit(changing).ok());
+  EXPECT_TRUE(fs::exists(root_ / "work" / "new"));
+  EXPECT_NE(d.kept_old().find("it holds new.txt"), std::string::npos) << d.kept_old();
+  EXPECT_TRUE(fs::exists(d.path() / "old")) << "the changed old work dir was deleted";
+}
+
 TEST_F(AtomicDirTest, ModeFollowsTheUmaskAndTheLockStaysOutOfTheWorkDir) {
   for (mode_t mask : {mode_t{022}, mode_t{077}, mode_t{002}}) {
     const mode_t old = ::umask(mask);

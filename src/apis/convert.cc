@@ -202,6 +202,7 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
       (tmp.path() / apis::kDetailJson).string(),
       apis::make_detail_json(info).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
   NNPORT_RETURN_IF_ERROR(tmp.commit(replace));
+  if (!tmp.kept_old().empty()) info.warnings.push_back(tmp.kept_old());
   return info;
 }
 

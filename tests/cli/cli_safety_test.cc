@@ -489,12 +489,19 @@ TEST_F(SafetyTest, CleanRemovesOnlyWhatKilledRunsLeft) {
   CliResult r = run_cli({"clean", work(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Json::parse(r.out)["removed"], Json({killed.string()}));
+  EXPECT_EQ(Json::parse(r.out)["errors"], Json::array());
   EXPECT_FALSE(fs::exists(killed));
   EXPECT_TRUE(fs::exists(foreign / "mine.txt"));
   EXPECT_EQ(snapshot(work()), work_before) << "clean touched the work dir itself";
   CliResult again = run_cli({"clean", work()});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_TRUE(contains(again.out, "nothing to remove")) << again.out;
+  // A folder that fails does not hide what the others had.
+  write_file(killed / ".nnport-lock", "4242\n");
+  CliResult mixed = run_cli({"clean", path("no/such/parent/work"), work(), "--json"});
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_EQ(Json::parse(mixed.out)["removed"], Json({killed.string()}));
+  EXPECT_TRUE(contains(mixed.err, "does not exist")) << mixed.err;
 }
 
 TEST_F(SafetyTest, ACfgOptionsTypoIsAWarningWithTheNearestKey) {

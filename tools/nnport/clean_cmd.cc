@@ -26,20 +26,26 @@ Command add_clean_command(CLI::App& app, GlobalOptions&) {
       "  nnport clean work/resnet18\n"
       "  nnport clean work/* --json");
   return {sub, [o] {
-            Config removed = Config::array();
+            // Every folder is tried, and what was removed is reported even
+            // when one of them fails.
+            Config removed = Config::array(), errors = Config::array();
             for (const auto& dir : o->work_dirs) {
               auto r = remove_stale_temporaries(dir);
-              if (!r.ok()) return fail("clean", r.status());
+              if (!r.ok()) {
+                errors.push_back(r.status().message());
+                continue;
+              }
               for (const auto& p : *r) {
                 removed.push_back(p);
                 if (!o->json) std::cout << "removed " << p << "\n";
               }
             }
             if (o->json)
-              print_json({{"removed", removed}});
-            else if (removed.empty())
+              print_json({{"removed", removed}, {"errors", errors}});
+            else if (removed.empty() && errors.empty())
               std::cout << "nothing to remove\n";
-            return kExitOk;
+            for (const auto& e : errors) fail("clean", e.get<std::string>());
+            return errors.empty() ? kExitOk : kExitError;
           }};
 }
 
