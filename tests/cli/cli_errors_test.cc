@@ -52,6 +52,12 @@ const ErrorCase kErrorCases[] = {
      },
      2,
      {"unknown command 'inspct'", "did you mean 'inspect'?"}},
+    {"command_option_before_the_command",
+     [](const CliErrors&) {
+       return Args{"--cfg-options", "a=1", "convert", "c.py", "m.onnx"};
+     },
+     2,
+     {"--cfg-options is an option of config, convert: put it after the command"}},
     {"unknown_command_no_near_one",
      [](const CliErrors&) { return Args{"frobnicate"}; },
      2,

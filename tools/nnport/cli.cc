@@ -68,7 +68,17 @@ std::string rewrite_help_and_check_command(const CLI::App& app, std::vector<std:
     const std::string& t = args[i];
     if (t == "--") return "";
     if (!t.empty() && t[0] == '-') {
-      if (t.find('=') == std::string::npos && takes_value(find_option(&app, t))) ++i;
+      const CLI::Option* global = find_option(&app, t);
+      if (global == nullptr) {  // a command's option before its command
+        std::vector<std::string> owners;
+        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+          if (find_option(sub, t) != nullptr) owners.push_back(sub->get_name());
+        if (!owners.empty())
+          return t.substr(0, t.find('=')) + " is an option of " + join(owners, ", ") +
+                 ": put it after the command (nnport " + owners[0] + " ... " +
+                 t.substr(0, t.find('=')) + " ...)";
+      }
+      if (t.find('=') == std::string::npos && takes_value(global)) ++i;
       continue;
     }
     if (t == "help") {
