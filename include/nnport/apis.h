@@ -142,7 +142,8 @@ NNPORT_API std::vector<OutputComparison> compare_outputs(const NamedTensors& out
                                                          const NamedTensors& reference, double atol,
                                                          double rtol);
 
-// min / max / mean over the finite values, and the first few values.
+// min / max / mean over the finite values (NaN when there are none: an
+// empty tensor or all NaN / inf), and the first few values.
 struct TensorSummary {
   double min = 0, max = 0, mean = 0;
   int64_t numel = 0, non_finite = 0;

@@ -87,6 +87,15 @@ TEST(Summarize, AllNanIsNanNotZero) {
   EXPECT_EQ(s.non_finite, 2);
 }
 
+TEST(Summarize, EmptyIsNanNotZero) {
+  auto s = summarize(Tensor::empty(DType::kFloat32, {0, 3}));
+  EXPECT_EQ(s.numel, 0);
+  EXPECT_TRUE(std::isnan(s.min));
+  EXPECT_TRUE(std::isnan(s.max));
+  EXPECT_TRUE(std::isnan(s.mean));
+  EXPECT_TRUE(s.first.empty());
+}
+
 TEST(Summarize, MinMaxMeanFirst) {
   auto s = summarize(floats({3, -1, 4, 1, std::numeric_limits<float>::infinity()}), 2);
   EXPECT_DOUBLE_EQ(s.min, -1);

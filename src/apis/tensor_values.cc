@@ -32,7 +32,10 @@ double element_as_double(const Tensor& t, int64_t i) {
 TensorSummary summarize(const Tensor& t, size_t first_count) {
   TensorSummary s;
   s.numel = t.defined() ? t.numel() : 0;
-  if (s.numel <= 0 || t.data() == nullptr) return s;
+  if (s.numel <= 0 || t.data() == nullptr) {  // no values: no min, max or mean (not 0)
+    s.min = s.max = s.mean = std::nan("");
+    return s;
+  }
   double sum = 0;
   int64_t finite = 0;
   for (int64_t i = 0; i < s.numel; ++i) {

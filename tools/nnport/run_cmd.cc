@@ -104,13 +104,18 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
             for (const auto& [name, t] : *outputs) {
               TensorSummary s = summarize(t);
               std::cout << "output " << name << "  " << dtype_name(t.dtype()) << "  "
-                        << format_shape(t.shape()) << "  min " << format_number(s.min) << "  max "
-                        << format_number(s.max) << "  mean " << format_number(s.mean);
-              if (s.non_finite > 0) std::cout << "  non-finite " << s.non_finite;
-              std::cout << "\n       first:";
-              for (double v : s.first) std::cout << " " << format_number(v);
-              if (s.numel > static_cast<int64_t>(s.first.size())) std::cout << " ...";
-              std::cout << "\n";
+                        << format_shape(t.shape());
+              if (s.numel == 0) {  // no values: nothing to summarize
+                std::cout << "  empty (0 elements)\n";
+              } else {
+                std::cout << "  min " << format_number(s.min) << "  max " << format_number(s.max)
+                          << "  mean " << format_number(s.mean);
+                if (s.non_finite > 0) std::cout << "  non-finite " << s.non_finite;
+                std::cout << "\n       first:";
+                for (double v : s.first) std::cout << " " << format_number(v);
+                if (s.numel > static_cast<int64_t>(s.first.size())) std::cout << " ...";
+                std::cout << "\n";
+              }
               if (written.count(name)) std::cout << "       wrote " << written[name] << "\n";
             }
             return kExitOk;
