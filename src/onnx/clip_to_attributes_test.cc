@@ -204,6 +204,15 @@ TEST(OnnxClipToAttributes, MobileNetV2ClipsBecomeRelu6Attributes) {
     EXPECT_EQ(attr(node, "min")->f(), 0.0f) << node.name();
     EXPECT_EQ(attr(node, "max")->f(), 6.0f) << node.name();
   }
+  // The bounds' Constant nodes went with their Clip; the rest are read.
+  EXPECT_LT(count_op(r.graph(), "Constant"), count_op(original.graph(), "Constant"));
+  for (const auto& node : r.graph().node()) {
+    if (node.op_type() != "Constant") continue;
+    bool read = false;
+    for (const auto& other : r.graph().node())
+      for (const auto& in : other.input()) read = read || in == node.output(0);
+    EXPECT_TRUE(read) << node.name() << " is left unread";
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nnport/manager.h"
+#include "nnport/npy.h"
 #include "nnport/onnx_model.h"
 #include "nnport/registry.h"
 #include "onnx_graph_test_util.h"
@@ -170,12 +171,42 @@ TEST(OnnxRemoveIdentity, RewiresReadersInSubgraphsAndLeavesTheirIdentities) {
   EXPECT_EQ(inputs_of(relse.node(0)), (Names{"x"}));
 }
 
-TEST(OnnxRemoveIdentity, ResNet18HasNoIdentityAfterwardsAndStillChecks) {
-  NNPORT_SKIP_WITHOUT_MODEL("resnet18");
-  const std::string out = (scratch_dir() / "resnet18.noid.onnx").string();
-  Status s = rewrite_onnx(model_path("resnet18"), out, {.passes = {"remove_identity"}});
-  ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_EQ(count_op(load(out).graph(), "Identity"), 0);
+// tiny_mlp with an Identity in front of every node input and one between
+// the last node and the graph output (the test models have none).
+onnx::ModelProto with_identities(onnx::ModelProto m) {
+  onnx::GraphProto& g = *m.mutable_graph();
+  onnx::GraphProto out;
+  int k = 0;
+  for (const onnx::NodeProto& node : g.node()) {
+    onnx::NodeProto copy = node;
+    for (std::string& in : *copy.mutable_input()) {
+      if (in.empty()) continue;
+      const std::string id = in + "_id" + std::to_string(k++);
+      add_node(out, "Identity", {in}, {id});
+      in = id;
+    }
+    *out.add_node() = copy;
+  }
+  const std::string y = g.output(0).name();
+  for (onnx::NodeProto& node : *out.mutable_node())
+    for (std::string& o : *node.mutable_output())
+      if (o == y) o = y + "_pre";
+  add_node(out, "Identity", {y + "_pre"}, {y});
+  *g.mutable_node() = out.node();
+  return m;
+}
+
+TEST(OnnxRemoveIdentity, TinyMlpWithIdentitiesComesBackToTheOriginalWiring) {
+  NNPORT_SKIP_WITHOUT_MODEL("tiny_mlp");
+  const onnx::ModelProto original = load(model_path("tiny_mlp"));
+  const onnx::ModelProto inflated = with_identities(original);
+  ASSERT_GT(count_op(inflated.graph(), "Identity"), original.graph().node_size());
+  const onnx::ModelProto r = rewritten("tiny_mlp_ids", inflated);
+  ASSERT_EQ(r.graph().node_size(), original.graph().node_size());
+  for (int i = 0; i < r.graph().node_size(); ++i) {
+    EXPECT_EQ(inputs_of(r.graph().node(i)), inputs_of(original.graph().node(i))) << i;
+    EXPECT_EQ(r.graph().node(i).output(0), original.graph().node(i).output(0)) << i;
+  }
 }
 
 // ONNX Runtime through its plugin, from the build tree.
@@ -205,14 +236,25 @@ TEST(OnnxRemoveIdentity, OnnxRuntimeGivesTheSameOutputsBeforeAndAfter) {
   std::vector<float> x = {-1.5f, 2, -0.25f, 4, 0, -7};
   NamedTensors inputs;
   inputs.set("x", Tensor::view(DType::kFloat32, {2, 3}, x.data()));
-  for (const auto& [name, model] :
-       {std::pair{"chain", chain_model()}, std::pair{"output", output_model()},
-        std::pair{"init_output", initializer_output_model()}}) {
+  std::vector<std::pair<std::string, onnx::ModelProto>> cases = {
+      {"chain", chain_model()},
+      {"output", output_model()},
+      {"init_output", initializer_output_model()}};
+  if (have_model("tiny_mlp"))
+    cases.emplace_back("tiny_mlp", with_identities(load(model_path("tiny_mlp"))));
+  for (const auto& [name, model] : cases) {
+    NamedTensors feed = inputs;
+    if (name == "tiny_mlp") {
+      auto t = read_npy(models_dir() + "/tiny_mlp/inputs/input.npy");
+      ASSERT_TRUE(t.ok()) << t.status().message();
+      feed = NamedTensors();
+      feed.set(model.graph().input(0).name(), *t);
+    }
     std::string original;
-    const onnx::ModelProto r = rewritten(std::string("ort_") + name, model, &original);
-    const std::string after = save(std::string("ort_") + name + ".after.onnx", r);
-    const NamedTensors a = run_ort(*ort, original, inputs);
-    const NamedTensors b = run_ort(*ort, after, inputs);
+    const onnx::ModelProto r = rewritten("ort_" + name, model, &original);
+    const std::string after = save("ort_" + name + ".after.onnx", r);
+    const NamedTensors a = run_ort(*ort, original, feed);
+    const NamedTensors b = run_ort(*ort, after, feed);
     ASSERT_EQ(a.names(), b.names()) << name;
     for (size_t i = 0; i < a.size(); ++i) {
       const Tensor& ta = a[i].second;

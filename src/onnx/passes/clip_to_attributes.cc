@@ -73,19 +73,23 @@ Result<float> constant_scalar(const onnx::GraphProto& g, const std::string& name
                           "'; run the checker on the model");
 }
 
-// Drops the initializer or Constant node that defined `name`, once unread.
-void erase_if_dead(onnx::GraphProto& g, const std::string& name) {
-  if (is_used(g, name)) return;
+// Drops the initializer or Constant node that defined `name`, once unread;
+// returns the index the dropped Constant node had, or -1.
+int erase_if_dead(onnx::GraphProto& g, const std::string& name) {
+  if (is_used(g, name)) return -1;
   auto* inits = g.mutable_initializer();
   for (int i = inits->size() - 1; i >= 0; --i)
     if (inits->Get(i).name() == name) inits->DeleteSubrange(i, 1);
+  erase_value_info(g, name);
   auto* nodes = g.mutable_node();
   for (int i = nodes->size() - 1; i >= 0; --i) {
     const auto& n = nodes->Get(i);
-    if (is_onnx_op(n, "Constant") && n.output_size() == 1 && n.output(0) == name)
+    if (is_onnx_op(n, "Constant") && n.output_size() == 1 && n.output(0) == name) {
       nodes->DeleteSubrange(i, 1);
+      return i;
+    }
   }
-  erase_value_info(g, name);
+  return -1;
 }
 
 }  // namespace
@@ -122,10 +126,9 @@ Status clip_to_attributes(onnx::ModelProto& model, const std::string& /*path*/) 
     node.mutable_input()->DeleteSubrange(1, node.input_size() - 1);
     for (int b = 0; b < 2; ++b) {
       if (!present[b]) continue;
-      const int before = g.node_size();
-      erase_if_dead(g, names[b]);
       // A Constant node before this Clip went away: stay on the Clip.
-      if (g.node_size() < before) i -= before - g.node_size();
+      const int erased = erase_if_dead(g, names[b]);
+      if (erased >= 0 && erased < i) --i;
     }
   }
   return Status::ok_status();
