@@ -65,7 +65,10 @@ NNPORT_API Result<OnnxModelInfo> infer_onnx_shapes(const std::string& path);
 // refused for now (their data files would not follow).
 struct OnnxRewriteOptions {
   std::vector<std::string> passes;  // names from onnx_pass_names(), run in order
-  bool check = true;                // run onnx::checker on the result before writing
+  // Run onnx::checker on the result before writing. A pass whose result is
+  // not valid ONNX (clip_to_attributes: for OpenCV DNN only) has its input
+  // checked instead, and nothing after it is; run such passes last.
+  bool check = true;
 };
 NNPORT_API Status rewrite_onnx(const std::string& in_path, const std::string& out_path,
                                const OnnxRewriteOptions& options = {});

@@ -9,6 +9,12 @@ namespace {
 constexpr OnnxPass kPasses[] = {
     {"infer_shapes", "run ONNX shape inference and store the inferred shapes in the model",
      &infer_shapes},
+    {"remove_identity", "remove Identity nodes: their consumers read the Identity's input",
+     &remove_identity},
+    {"clip_to_attributes",
+     "turn Clip's constant min/max inputs into opset-6 float attributes (for OpenCV DNN); "
+     "the result is not valid ONNX",
+     &clip_to_attributes, /*keeps_valid_onnx=*/false},
 };
 
 }  // namespace
