@@ -15,6 +15,7 @@
 namespace nnport {
 namespace {
 
+constexpr size_t kShownChars = 80;  // of an option, in messages
 constexpr std::string_view kUsage = "; expected KEY=VALUE, e.g. backend_config.type=onnxruntime";
 
 Config parse_option_value(std::string_view text) {
@@ -32,14 +33,6 @@ Config parse_option_value(std::string_view text) {
 bool list_index(std::string_view part, size_t& index) {
   auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
   return !part.empty() && ec == std::errc() && ptr == part.data() + part.size();
-}
-
-// The option as errors show it: a hostile one can be megabytes long.
-std::string shorten(std::string_view option) {
-  constexpr size_t kShown = 80;
-  if (option.size() <= kShown) return std::string(option);
-  return std::string(option.substr(0, kShown)) + "... (" + std::to_string(option.size()) +
-         " bytes)";
 }
 
 // Appends the dotted paths of `parts` parts under node (dict keys and list
@@ -69,14 +62,14 @@ std::string missing_key_warning(const Config& cfg, std::string_view option, std:
                                 size_t parts) {
   std::vector<std::string> candidates;
   paths_of_length(cfg, parts, "", candidates);
-  return "--cfg-options " + shorten(option) + ": no key '" + std::string(key) +
-         "' in the config; adding it" + did_you_mean(key, candidates);
+  return "--cfg-options " + config_detail::shorten(option, kShownChars) + ": no key '" +
+         std::string(key) + "' in the config; adding it" + did_you_mean(key, candidates);
 }
 
 }  // namespace
 
 Status apply_cfg_option(Config& cfg, std::string_view option, std::vector<std::string>* warnings) {
-  const std::string shown = shorten(option);
+  const std::string shown = config_detail::shorten(option, kShownChars);
   if (!config_detail::is_valid_utf8(option)) {
     return invalid_argument(
         "cfg-option: the option is not valid UTF-8; expected KEY=VALUE in UTF-8");
@@ -91,8 +84,8 @@ Status apply_cfg_option(Config& cfg, std::string_view option, std::vector<std::s
     const size_t dot = key.find('.', start);
     parts.emplace_back(key.substr(start, dot == key.npos ? key.npos : dot - start));
     if (parts.back().empty()) {
-      return invalid_argument("cfg-option '" + shown + "': empty key part in '" + shorten(key) +
-                              "'" + std::string(kUsage));
+      return invalid_argument("cfg-option '" + shown + "': empty key part in '" +
+                              config_detail::shorten(key, kShownChars) + "'" + std::string(kUsage));
     }
     if (dot == key.npos) break;
     if (parts.size() >= static_cast<size_t>(kMaxConfigDepth)) {

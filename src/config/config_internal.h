@@ -22,6 +22,10 @@ int config_depth(const Config& v, int stop_after = kMaxConfigDepth);
 // "nested more than 100 levels deep ..." for every reader's error.
 std::string too_deep_message();
 
+// Text as an error message shows it: a hostile value can be megabytes long,
+// so past max_chars it is cut, with its size ("1234567... (40000 bytes)").
+std::string shorten(std::string_view text, size_t max_chars);
+
 // Replaces "{{_base_.a.b}}" in string values of cfg (a whole string becomes
 // the base's value, of any type; inside a longer string the value's text is
 // spliced in). file names cfg in errors.

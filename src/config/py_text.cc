@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 
+#include "config/config_internal.h"
 #include "config/py_lexer.h"
 
 namespace nnport::config_detail {
@@ -69,6 +70,11 @@ bool is_valid_utf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+std::string shorten(std::string_view text, size_t max_chars) {
+  if (text.size() <= max_chars) return std::string(text);
+  return std::string(text.substr(0, max_chars)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
 }  // namespace nnport::config_detail

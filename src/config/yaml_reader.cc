@@ -22,15 +22,11 @@ bool ends_with(const std::string& s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A scalar as messages show it.
+std::string shown(const std::string& s) { return config_detail::shorten(s, 40); }
+
 // The core schema's scalar forms, scanned by hand: std::regex recurses per
 // character and overflows the stack on a long scalar (40,000 digits).
-// A scalar as messages show it: a hostile one can be megabytes long.
-std::string shown(const std::string& s) {
-  constexpr size_t kShown = 40;
-  return s.size() <= kShown ? s
-                            : s.substr(0, kShown) + "... (" + std::to_string(s.size()) + " bytes)";
-}
-
 bool is_dec(char c) { return c >= '0' && c <= '9'; }
 bool is_oct(char c) { return c >= '0' && c <= '7'; }
 bool is_hex(char c) { return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
