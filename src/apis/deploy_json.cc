@@ -116,7 +116,11 @@ Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string&
   auto parsed = parse_json_document(text, origin);
   if (!parsed.ok())
     return Status(parsed.status().code(), parsed.status().message() + kConvertAgain);
-  Config d = std::move(parsed).value();
+  return parse_deploy_json(*parsed, root, origin);
+}
+
+Result<DeployInfo> parse_deploy_json(const Config& d, const std::string& root,
+                                     const std::string& origin) {
   if (!d.is_object())
     return invalid_argument(origin +
                             " is not a JSON object; convert the model again with "

@@ -22,6 +22,9 @@ Config make_detail_json(const DeployInfo& info);
 // Parse deploy.json text; paths become absolute under root.
 Result<DeployInfo> parse_deploy_json(const std::string& text, const std::string& root,
                                      const std::string& origin);
+// The same, for a document already parsed (with parse_json_document).
+Result<DeployInfo> parse_deploy_json(const Config& doc, const std::string& root,
+                                     const std::string& origin);
 
 // The text of root/name (deploy.json, detail.json). A work dir is untrusted:
 // the file must be a regular file inside root (a symlink out, a FIFO or

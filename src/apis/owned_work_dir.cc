@@ -56,7 +56,7 @@ Status check_owned_work_dir(const fs::path& dir) {
       !d["nnport"].contains("version"))
     return refuse(dir, "has a deploy.json that nnport did not write (no \"nnport\" marker)",
                   top_entries(dir));
-  auto info = parse_deploy_json(*text, dir.string(), (dir / kDeployJson).string());
+  auto info = parse_deploy_json(d, dir.string(), (dir / kDeployJson).string());
   if (!info.ok())
     return refuse(dir, "has a deploy.json nnport cannot read: " + info.status().message(),
                   top_entries(dir));
