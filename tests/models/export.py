@@ -25,7 +25,8 @@ SEED = 20240601
 
 # Canonical order; must match zoo.MODELS (checked after import).
 MODEL_NAMES = ["resnet18", "mobilenet_v2", "transformer_layer",
-               "two_in_two_out", "int64_input", "tiny_mlp"]
+               "two_in_two_out", "int64_input", "tiny_mlp",
+               "squeezenet1_1", "efficientnet_b0"]
 
 
 def script_hash():

@@ -104,6 +104,20 @@ def build_tiny_mlp(gen):
     return model, {"input": x}, ["output"], None, 13, {"MatMul", "Add", "Relu", "Gemm"}
 
 
+def build_squeezenet1_1(gen):
+    model = torchvision.models.squeezenet1_1(weights=None)
+    x = torch.randn(1, 3, 224, 224, generator=gen)
+    return model, {"input": x}, ["output"], None, 11, None
+
+
+def build_efficientnet_b0(gen):
+    model = torchvision.models.efficientnet_b0(weights=None)
+    randomize_norms(model, gen)
+    x = torch.randn(1, 3, 224, 224, generator=gen)
+    dyn = {"input": {0: "batch"}, "output": {0: "batch"}}
+    return model, {"input": x}, ["output"], dyn, 11, None
+
+
 MODELS = {
     "resnet18": build_resnet18,
     "mobilenet_v2": build_mobilenet_v2,
@@ -111,4 +125,6 @@ MODELS = {
     "two_in_two_out": build_two_in_two_out,
     "int64_input": build_int64_input,
     "tiny_mlp": build_tiny_mlp,
+    "squeezenet1_1": build_squeezenet1_1,
+    "efficientnet_b0": build_efficientnet_b0,
 }
