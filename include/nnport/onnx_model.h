@@ -63,8 +63,16 @@ NNPORT_API Result<OnnxModelInfo> infer_onnx_shapes(const std::string& path);
 // is never left half-written; out_path may equal in_path). With no passes
 // this re-serializes the model. Models whose weights are external data are
 // refused for now (their data files would not follow).
+// Dims for one graph input; a dim < 0 keeps the model's (dynamic or not).
+struct InputDims {
+  std::string name;
+  std::vector<int64_t> dims;
+};
 struct OnnxRewriteOptions {
   std::vector<std::string> passes;  // names from onnx_pass_names(), run in order
+  // Fixed before the passes run, so that shape-dependent passes (constant
+  // folding of Shape subgraphs) see them; the written model keeps them.
+  std::vector<InputDims> input_dims;
   // Run onnx::checker on the result before writing. A pass whose result is
   // not valid ONNX (clip_to_attributes: for OpenCV DNN only) has its input
   // checked instead, and nothing after it is; run such passes last.

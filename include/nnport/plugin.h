@@ -109,6 +109,20 @@ typedef struct nnport_tensor_info {
 
 typedef struct nnport_wrapper nnport_wrapper; /* opaque, plugin-defined */
 
+/* One node's verdict from check_model. Strings are valid during the call. */
+typedef struct nnport_node_support {
+  int64_t index;         /* the node's position in the main graph */
+  const char* node_name; /* "" for an unnamed node */
+  const char* op_type;   /* "Conv"; "domain::Op" outside the default domain */
+  int32_t supported;     /* 1: to_backend takes it; 0: it does not */
+  const char* reason;    /* why not (or a note when supported); "" for none */
+} nnport_node_support;
+
+typedef struct nnport_node_sink {
+  void* ctx;
+  void (*add)(void* ctx, const nnport_node_support* node);
+} nnport_node_sink;
+
 /* A loaded model, ready to run. forward() in the host is
  * set_inputs -> execute -> get_outputs; only execute is the engine call. */
 typedef struct nnport_wrapper_api {
@@ -170,6 +184,15 @@ typedef struct nnport_backend {
                        const char* const* output_names, size_t output_count,
                        const char* deploy_cfg_json, nnport_wrapper** out_wrapper,
                        const nnport_wrapper_api** out_api, nnport_sink* err);
+
+  /* ---- Appended members: read them only when struct_size covers them. ---- */
+
+  /* Optional (NULL: unknown, try converting). Says, for each node of the
+   * main graph of the ONNX model at onnx_path, in graph order, whether
+   * to_backend would take it and why not, one nodes->add per node. Writes
+   * nothing anywhere. Fails (with err) only when the model cannot be read. */
+  int (*check_model)(const char* onnx_path, const char* deploy_cfg_json, nnport_node_sink* nodes,
+                     nnport_sink* err);
 } nnport_backend;
 
 /* The one symbol a plugin exports. Returns NULL only if the plugin cannot

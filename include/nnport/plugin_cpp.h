@@ -6,6 +6,7 @@
 #ifndef NNPORT_PLUGIN_CPP_H_
 #define NNPORT_PLUGIN_CPP_H_
 
+#include <concepts>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -76,11 +77,26 @@ struct ConvertArgs {
   std::string device;
 };
 
+struct CheckArgs {
+  std::string onnx_path;
+  std::string deploy_cfg_json;
+};
+
+// One node's verdict for check_model, in graph order.
+struct NodeSupport {
+  std::string node_name;  // "" when unnamed
+  std::string op_type;    // "domain::Op" outside the default domain
+  bool supported = false;
+  std::string reason;  // why not; "" when supported
+};
+
 // What a plugin implements. Static members, because a backend has no state
 // of its own before build_wrapper (MMDeploy's managers are classmethods).
 // Required: kName, kDescription, is_available, version, build_wrapper.
 // Optional: kBackendFileCount, to_backend, check_env_extra (define them in
-// your class to override these defaults).
+// your class to override these defaults), and
+//   static std::vector<NodeSupport> check_model(const CheckArgs&);
+// (without it the plugin's check_model is NULL: "unknown, try converting").
 struct BackendDefaults {
   static constexpr uint32_t kBackendFileCount = 1;
   static std::vector<std::string> to_backend(const ConvertArgs& args) { return args.ir_files; }
@@ -184,6 +200,37 @@ inline const nnport_wrapper_api* wrapper_api() {
 }
 
 template <class B>
+concept HasCheckModel = requires(const CheckArgs& args) {
+  { B::check_model(args) } -> std::same_as<std::vector<NodeSupport>>;
+};
+
+template <class B>
+int check_model(const char* onnx_path, const char* cfg, nnport_node_sink* nodes,
+                nnport_sink* err) {
+  return guard(err, [&] {
+    CheckArgs args{onnx_path ? onnx_path : "", cfg ? cfg : "{}"};
+    const std::vector<NodeSupport> verdicts = B::check_model(args);
+    if (nodes == nullptr || nodes->add == nullptr) return;
+    for (size_t i = 0; i < verdicts.size(); ++i) {
+      const NodeSupport& v = verdicts[i];
+      nnport_node_support c{static_cast<int64_t>(i), v.node_name.c_str(), v.op_type.c_str(),
+                            v.supported ? 1 : 0, v.reason.c_str()};
+      nodes->add(nodes->ctx, &c);
+    }
+  });
+}
+
+// NULL for a backend without check_model (the ABI's "unknown").
+template <class B>
+constexpr decltype(nnport_backend::check_model) check_model_fn() {
+  if constexpr (HasCheckModel<B>) {
+    return &check_model<B>;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class B>
 const nnport_backend* make_backend(const nnport_host* h) {
   host() = h;
   static const nnport_backend backend = {
@@ -239,6 +286,7 @@ const nnport_backend* make_backend(const nnport_host* h) {
           *out_api = wrapper_api();
         });
       },
+      check_model_fn<B>(),
   };
   return &backend;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nnport/onnx_model.h"
 #include "nnport/status.h"
@@ -39,6 +40,11 @@ Status check_initializer_sizes(const onnx::GraphProto& graph, const std::string&
 // onnx::shape_inference::InferShapes in place: value_info and graph outputs
 // gain the types and dims inference finds.
 Status infer_shapes(onnx::ModelProto& model, const std::string& path);
+
+// Set the given dims of graph inputs (a dim < 0 keeps the model's); an
+// unknown input, a rank mismatch or a static dim that differs is an error.
+Status fix_input_dims(onnx::ModelProto& model, const std::vector<InputDims>& input_dims,
+                      const std::string& path);
 
 // Describe a parsed model (no validation).
 OnnxModelInfo describe_model(const onnx::ModelProto& model, const std::string& path);

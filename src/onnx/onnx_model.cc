@@ -65,6 +65,7 @@ Status rewrite_onnx(const std::string& in_path, const std::string& out_path,
       return unimplemented(what + ": initializer '" + t.name() +
                            "' is external data; rewriting such models is not supported yet: "
                            "load the model with its data in python and save it as one file");
+  NNPORT_RETURN_IF_ERROR(oi::fix_input_dims(model, options.input_dims, in_path).with_context(what));
   // A pass whose result is not valid ONNX (clip_to_attributes) would fail the
   // checker by design: check its input instead, and nothing after it.
   bool checked = !options.check;

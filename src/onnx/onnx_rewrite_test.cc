@@ -67,6 +67,36 @@ TEST(OnnxRewrite, Errors) {
   EXPECT_FALSE(fs::exists(out + ".tmp"));
 }
 
+TEST(OnnxRewrite, InputDimsFixDynamicDimsBeforeThePasses) {
+  const std::string out = (onnx_test::scratch_dir() / "fixed.onnx").string();
+  Status s = rewrite_onnx(fixture("blank_output_shape.onnx"), out,
+                          {.passes = {"infer_shapes"}, .input_dims = {{"x", {8, -1}}}});
+  ASSERT_TRUE(s.ok()) << s.message();
+  auto info = inspect_onnx(out);
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_EQ(info->inputs[0].dims, (Shape{8, 4}));   // N fixed, 4 kept
+  EXPECT_EQ(info->outputs[0].dims, (Shape{8, 3}));  // inference saw the fixed N
+}
+
+TEST(OnnxRewrite, InputDimsErrors) {
+  const std::string out = (onnx_test::scratch_dir() / "never_fixed.onnx").string();
+  fs::remove(out);
+  struct Case {
+    std::vector<InputDims> dims;
+    std::string expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"xx", {1, 4}}}, "no input 'xx' to fix dims of (did you mean 'x'?)"},
+           {{{"x", {1, 4, 1}}}, "has rank 2, but 3 dims were given"},
+           {{{"x", {1, 5}}}, "dim 1 is fixed at 4 in the model, not 5"},
+       }) {
+    Status s = rewrite_onnx(fixture("blank_output_shape.onnx"), out, {.input_dims = c.dims});
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << c.expect;
+    EXPECT_NE(s.message().find(c.expect), std::string::npos) << s.message();
+  }
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(OnnxRewrite, PassNames) {
   const auto names = onnx_pass_names();
   for (const char* name : {"infer_shapes", "remove_identity", "clip_to_attributes"})

@@ -90,6 +90,7 @@ static const nnport_backend kBackend = {
 #else
     off_build,
 #endif
+    NULL, /* check_model: unknown */
 };
 
 #if TESTC_KIND == 3
