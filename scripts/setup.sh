@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up nnport on a fresh Debian 12 machine, then runs the main job once:
 #   1. Debian packages (build tools, libonnx, protobuf, json, yaml, CLI11, GoogleTest,
-#      Google Benchmark, and Debian's torch/torchvision/onnx/numpy for the test models)
+#      Google Benchmark, XNNPACK and OpenCV DNN for their backends, and Debian's
+#      torch/torchvision/onnx/numpy for the test models)
 #   2. the ONNX Runtime SDK (scripts/fetch_onnxruntime.sh: pinned, sha256-checked)
 #   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport)
 #   4. the test models (tests/models/export.py, PyTorch's outputs as references)

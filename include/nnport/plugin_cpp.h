@@ -205,8 +205,7 @@ concept HasCheckModel = requires(const CheckArgs& args) {
 };
 
 template <class B>
-int check_model(const char* onnx_path, const char* cfg, nnport_node_sink* nodes,
-                nnport_sink* err) {
+int check_model(const char* onnx_path, const char* cfg, nnport_node_sink* nodes, nnport_sink* err) {
   return guard(err, [&] {
     CheckArgs args{onnx_path ? onnx_path : "", cfg ? cfg : "{}"};
     const std::vector<NodeSupport> verdicts = B::check_model(args);
