@@ -36,7 +36,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   libonnx-testdata
-  libxnnpack-dev libpthreadpool-dev libopencv-dnn-dev
+  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libopencv-dnn-dev
 )
 
 if [[ $packages == yes ]]; then
