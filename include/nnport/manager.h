@@ -3,7 +3,9 @@
 #ifndef NNPORT_MANAGER_H_
 #define NNPORT_MANAGER_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,15 @@
 #include "nnport/wrapper.h"
 
 namespace nnport {
+
+// One node's verdict from BackendManager::check_model.
+struct NodeSupport {
+  int64_t index = 0;      // position in the main graph
+  std::string node_name;  // "" when unnamed
+  std::string op_type;
+  bool supported = false;
+  std::string reason;  // why not; "" when supported
+};
 
 class NNPORT_API BackendManager {
  public:
@@ -40,6 +51,13 @@ class NNPORT_API BackendManager {
                                               const std::string& deploy_cfg_json,
                                               int log_level = NNPORT_LOG_INFO,
                                               const std::string& device = "cpu") const;
+
+  // Per node of the ONNX model, whether to_backend would take it, without
+  // writing anything. std::nullopt when the plugin cannot tell (it has no
+  // check_model: an older plugin or one that does not say): try converting.
+  Result<std::optional<std::vector<NodeSupport>>> check_model(
+      const std::string& onnx_path, const std::string& deploy_cfg_json = "{}") const;
+  bool has_check_model() const;
 
   Result<Wrapper> build_wrapper(const std::vector<std::string>& backend_files,
                                 const std::string& device = "cpu",

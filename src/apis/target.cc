@@ -64,14 +64,14 @@ Result<DeployInfo> resolve_target(const std::string& target, const std::string& 
   if (fs::is_directory(target, ec)) {
     NNPORT_ASSIGN_OR_RETURN(DeployInfo info, load_work_dir(target));
     if (!backend_override.empty() && backend_override != info.backend) {
-      // Another backend runs the work dir's IR, not the converted files.
-      if (info.ir_files.empty())
-        return not_found("work dir '" + target + "' has no ONNX file to run on backend '" +
-                         backend_override + "'");
-      info.backend = backend_override;
-      info.plugin_file.clear();
-      info.backend_files = info.ir_files;
-      info.deploy_cfg["backend_config"] = Config{{"type", backend_override}};
+      // A work dir holds one backend's files (an XNNPACK model file means
+      // nothing to OpenCV): running it on another needs its own conversion.
+      return invalid_argument("work dir '" + target + "' was converted for backend '" +
+                              info.backend + "', not '" + backend_override +
+                              "': convert the model again for " + backend_override +
+                              " into another work dir (nnport convert CONFIG MODEL --work-dir "
+                              "DIR, with a config whose backend_config.type is '" +
+                              backend_override + "'), or drop --backend");
     }
     return info;
   }

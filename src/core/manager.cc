@@ -1,5 +1,6 @@
 #include "nnport/manager.h"
 
+#include <cstddef>
 #include <filesystem>
 
 #include "core/log.h"
@@ -100,6 +101,34 @@ Result<std::vector<std::string>> BackendManager::to_backend(
   if (rc != NNPORT_OK) return plugin_error(name_, "convert", rc, err.text);
   if (out.items.empty()) return internal_error(ctx + ": the plugin returned no backend files");
   return std::move(out.items);
+}
+
+bool BackendManager::has_check_model() const {
+  // Appended after ABI 1's first members: only a plugin whose struct covers
+  // the member has it (an older plugin's struct ends before it).
+  constexpr size_t kEnd = offsetof(nnport_backend, check_model) + sizeof(backend_->check_model);
+  return backend_->struct_size >= kEnd && backend_->check_model != nullptr;
+}
+
+Result<std::optional<std::vector<NodeSupport>>> BackendManager::check_model(
+    const std::string& onnx_path, const std::string& deploy_cfg_json) const {
+  if (!has_check_model()) return std::optional<std::vector<NodeSupport>>();
+  struct Collect {
+    std::vector<NodeSupport> nodes;
+    static void add(void* ctx, const nnport_node_support* n) {
+      if (n == nullptr) return;
+      auto str = [](const char* p) { return std::string(p != nullptr ? p : ""); };
+      static_cast<Collect*>(ctx)->nodes.push_back(NodeSupport{
+          n->index, str(n->node_name), str(n->op_type), n->supported != 0, str(n->reason)});
+    }
+  } collect;
+  nnport_node_sink sink{&collect, &Collect::add};
+  core::StringSink err;
+  int rc = backend_->check_model(onnx_path.c_str(),
+                                 deploy_cfg_json.empty() ? "{}" : deploy_cfg_json.c_str(), &sink,
+                                 err.get());
+  if (rc != NNPORT_OK) return plugin_error(name_, "check_model", rc, err.text);
+  return std::optional<std::vector<NodeSupport>>(std::move(collect.nodes));
 }
 
 Result<Wrapper> BackendManager::build_wrapper(const std::vector<std::string>& backend_files,

@@ -251,5 +251,59 @@ TEST(WrapperLifetime, OutputsOutliveWrapperAndRegistry) {
   EXPECT_EQ(kept.find("doubled")->data_as<float>()[2], 9.0f);
 }
 
+// check_model crosses the ABI: verdicts in order, errors with the plugin's text.
+TEST_F(WrapperTest, CheckModelReportsEachNode) {
+  const std::string model = dir_ / "graph.txt";
+  std::ofstream(model) << "Double a\nConv b\nDouble c\n";
+  ASSERT_TRUE(echo_->has_check_model());
+  auto verdicts = echo_->check_model(model);
+  ASSERT_TRUE(verdicts.ok()) << verdicts.status().message();
+  ASSERT_TRUE(verdicts->has_value());
+  const std::vector<NodeSupport>& nodes = **verdicts;
+  ASSERT_EQ(nodes.size(), 3u);
+  EXPECT_EQ(nodes[1].index, 1);
+  EXPECT_EQ(nodes[1].node_name, "b");
+  EXPECT_EQ(nodes[1].op_type, "Conv");
+  EXPECT_FALSE(nodes[1].supported);
+  EXPECT_EQ(nodes[1].reason, "testecho runs only Double");
+  EXPECT_TRUE(nodes[0].supported && nodes[2].supported);
+  EXPECT_EQ(nodes[2].index, 2);
+
+  auto missing = echo_->check_model(dir_ / "absent.txt");
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+  EXPECT_NE(missing.status().message().find("absent.txt"), std::string::npos)
+      << missing.status().message();
+}
+
+// A plugin built before check_model existed declares a smaller struct: the
+// host must not read the member past its end, and says "unknown".
+TEST(CheckModel, StructSizeDecidesWhetherTheMemberExists) {
+  static int calls = 0;
+  nnport_backend b{};
+  b.abi_version = NNPORT_PLUGIN_ABI_VERSION;
+  b.name = "old";
+  b.check_model = [](const char*, const char*, nnport_node_sink*, nnport_sink*) {
+    ++calls;
+    return static_cast<int>(NNPORT_OK);
+  };
+  b.struct_size = offsetof(nnport_backend, check_model);
+  BackendManager old(&b, "old.so");
+  EXPECT_FALSE(old.has_check_model());
+  auto unknown = old.check_model("m.onnx");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->has_value());
+  EXPECT_EQ(calls, 0);
+
+  b.struct_size = sizeof(nnport_backend);
+  BackendManager current(&b, "new.so");
+  auto empty = current.check_model("m.onnx");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->has_value());
+  EXPECT_EQ(calls, 1);
+
+  b.check_model = nullptr;  // a current plugin that cannot tell
+  EXPECT_FALSE(BackendManager(&b, "none.so").has_check_model());
+}
+
 }  // namespace
 }  // namespace nnport

@@ -322,7 +322,7 @@ Result<Wrapper> build_wrapper_for(const DeployInfo& info, const std::string& tar
           ? "backend '" + info.backend + "' may not run on device '" + info.device +
                 "': try --device cpu or leave --device out (see `nnport check-env`)"
           : "check that this backend can load the model (`nnport inspect`, `nnport check-env`), "
-            "convert it again, or run it on another backend with --backend; -v says more";
+            "convert it again, or convert it for another backend; -v says more";
   return Status(s.code(), "building the wrapper for " + what_for(info, target) +
                               " failed: " + one_line(s.message()) + "; " + hint);
 }
@@ -331,11 +331,10 @@ Result<NamedTensors> forward_for(Wrapper& wrapper, const DeployInfo& info,
                                  const std::string& target, const NamedTensors& inputs) {
   auto outputs = wrapper.forward(inputs);
   if (outputs.ok()) return outputs;
-  return Status(outputs.status().code(),
-                "running " + what_for(info, target) +
-                    " failed: " + one_line(outputs.status().message()) +
-                    "; check the inputs against `nnport inspect`, or try another backend with "
-                    "--backend");
+  return Status(
+      outputs.status().code(),
+      "running " + what_for(info, target) + " failed: " + one_line(outputs.status().message()) +
+          "; check the inputs against `nnport inspect`, or convert it for another backend");
 }
 
 std::vector<std::string> output_file_names(const std::vector<std::string>& output_names) {

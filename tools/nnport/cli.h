@@ -42,6 +42,7 @@ Command add_run_command(CLI::App& app, GlobalOptions& g);
 Command add_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_inspect_command(CLI::App& app, GlobalOptions& g);
 Command add_clean_command(CLI::App& app, GlobalOptions& g);
+Command add_check_model_command(CLI::App& app, GlobalOptions& g);
 
 // ---- Command line ----
 

@@ -115,6 +115,19 @@ struct EchoBackend : nnport::plugin::BackendDefaults {
     std::ofstream(out) << args.ir_files.at(0) << "\n" << args.device << "\n";
     return {out};
   }
+  // The "model" is a text file of "OpType name" lines; it takes only Double.
+  static std::vector<nnport::plugin::NodeSupport> check_model(
+      const nnport::plugin::CheckArgs& args) {
+    std::ifstream in(args.onnx_path);
+    if (!in) throw Error(NNPORT_NOT_FOUND, "cannot open '" + args.onnx_path + "'");
+    std::vector<nnport::plugin::NodeSupport> nodes;
+    std::string op, name;
+    while (in >> op >> name) {
+      const bool ok = op == "Double";
+      nodes.push_back({name, op, ok, ok ? "" : "testecho runs only Double"});
+    }
+    return nodes;
+  }
   static std::unique_ptr<nnport::plugin::Wrapper> build_wrapper(
       const nnport::plugin::BuildArgs& args) {
     std::ifstream in(args.backend_files.at(0));
