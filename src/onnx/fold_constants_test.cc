@@ -382,15 +382,32 @@ TEST(OnnxFoldConstants, ConstantNodesBecomeInitializers) {
   EXPECT_TRUE(has_value_info(r.graph(), "c"));  // still defined, now by the initializer
 }
 
+using Dim = onnx::TensorShapeProto_Dimension;
+
+Dim dim(int64_t v) {
+  Dim d;
+  d.set_dim_value(v);
+  return d;
+}
+Dim dim(const std::string& param) {
+  Dim d;
+  d.set_dim_param(param);
+  return d;
+}
+
+// A float value whose dims may be symbolic.
+void set_dims(onnx::ValueInfoProto* v, const std::string& name, const std::vector<Dim>& dims) {
+  set_value(v, name, {});
+  for (const Dim& d : dims)
+    *v->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim() = d;
+}
+
 // x -> Shape -> Gather(0) -> Unsqueeze -> Concat([-1], .) ... -> Reshape(x).
 // With x static the whole shape chain folds into the Reshape's shape.
-onnx::ModelProto shape_chain(const std::vector<onnx::TensorShapeProto_Dimension>& x_dims) {
+onnx::ModelProto shape_chain(const std::vector<Dim>& x_dims) {
   onnx::ModelProto m = make_model(13);
   onnx::GraphProto& g = *m.mutable_graph();
-  onnx::ValueInfoProto* x = g.add_input();
-  set_value(x, "x", {});
-  for (const auto& d : x_dims)
-    *x->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim() = d;
+  set_dims(g.add_input(), "x", x_dims);
   add_ints(g, "i0", {}, {0});
   add_ints(g, "i1", {}, {1});
   add_ints(g, "i2", {}, {2});
@@ -404,20 +421,8 @@ onnx::ModelProto shape_chain(const std::vector<onnx::TensorShapeProto_Dimension>
   add_node(g, "Unsqueeze", {"d12", "axes0"}, {"u12"}, "unsqueeze12");
   set_int(add_node(g, "Concat", {"u0", "u12"}, {"target"}, "concat"), "axis", 0);
   add_node(g, "Reshape", {"x", "target"}, {"y"}, "reshape");
-  set_value(g.add_output(), "y", {});
-  g.mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  set_dims(g.add_output(), "y", {x_dims[0], dim(12)});
   return m;
-}
-
-onnx::TensorShapeProto_Dimension dim(int64_t v) {
-  onnx::TensorShapeProto_Dimension d;
-  d.set_dim_value(v);
-  return d;
-}
-onnx::TensorShapeProto_Dimension dim(const std::string& param) {
-  onnx::TensorShapeProto_Dimension d;
-  d.set_dim_param(param);
-  return d;
 }
 
 TEST(OnnxFoldConstants, StaticShapeChainFoldsIntoTheReshape) {
@@ -462,14 +467,10 @@ TEST(OnnxFoldConstants, DynamicBatchFoldsOnlyTheStaticDims) {
 TEST(OnnxFoldConstants, ADynamicShapeWhollyReadStays) {
   onnx::ModelProto m = make_model(13);
   onnx::GraphProto& g = *m.mutable_graph();
-  onnx::ValueInfoProto* x = g.add_input();
-  set_value(x, "x", {});
-  *x->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim() = dim("N");
-  *x->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim() = dim(3);
+  set_dims(g.add_input(), "x", {dim("N"), dim(3)});
   add_node(g, "Shape", {"x"}, {"s"}, "shape");
   add_node(g, "ConstantOfShape", {"s"}, {"y"}, "cos");
-  set_value(g.add_output(), "y", {});
-  g.mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  set_dims(g.add_output(), "y", {dim("N"), dim(3)});
   const onnx::ModelProto r = folded("dynamic_shape", m);
   EXPECT_EQ(r.graph().node_size(), 2);
 }

@@ -365,7 +365,8 @@ std::optional<Value> eval_slice(const onnx::NodeProto& n, In in, const Ctx& ctx)
     if (out_dims[d] > 0) base += first[d] * strides[d];
     src_step[d] = step[d] * strides[d];
   }
-  return take(data, walk(out_dims, src_step, base), std::move(out_dims));
+  const std::vector<int64_t> index = walk(out_dims, src_step, base);
+  return take(data, index, std::move(out_dims));
 }
 
 std::optional<Value> eval_transpose(const onnx::NodeProto& n, In in, const Ctx&) {
@@ -385,7 +386,8 @@ std::optional<Value> eval_transpose(const onnx::NodeProto& n, In in, const Ctx&)
     out_dims[d] = data.dims[perm[d]];
     step[d] = strides[perm[d]];
   }
-  return take(data, walk(out_dims, step, 0), std::move(out_dims));
+  const std::vector<int64_t> index = walk(out_dims, step, 0);  // before out_dims moves
+  return take(data, index, std::move(out_dims));
 }
 
 std::optional<Value> reshaped(const Value& v, Dims dims) {
