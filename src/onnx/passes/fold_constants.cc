@@ -867,19 +867,27 @@ Status fold_constants(onnx::ModelProto& model, const std::string& path) {
         result = eval_shape(node, d->second);
       }
     } else if (const Op* op = find_op(node)) {
-      std::vector<const Value*> in;
+      // Names first, data second: a weight is decoded only for a node that folds.
+      auto partial_ok = [&](int k) {
+        return op->moves_data && (k == 0 || node.op_type() == "Concat") &&
+               partials.contains(node.input(k));
+      };
       bool constant = true;
+      for (int k = 0; k < node.input_size() && constant; ++k) {
+        const std::string& name = node.input(k);
+        constant = name.empty() || protos.contains(name) || values.contains(name) || partial_ok(k);
+      }
+      std::vector<const Value*> in;
       for (int k = 0; k < node.input_size() && constant; ++k) {
         const std::string& name = node.input(k);
         if (name.empty()) {
           in.push_back(nullptr);  // an omitted optional input
         } else if (const Value* v = value_of(name)) {
           in.push_back(v);
-        } else if (auto p = partials.find(name); p != partials.end() && op->moves_data &&
-                                                 (k == 0 || node.op_type() == "Concat")) {
-          in.push_back(&p->second);
+        } else if (partial_ok(k)) {
+          in.push_back(&partials.at(name));
         } else {
-          constant = false;
+          constant = false;  // a constant this pass cannot read
         }
       }
       if (constant) result = op->eval(node, in, ctx);
