@@ -336,7 +336,9 @@ std::optional<Value> eval_slice(const onnx::NodeProto& n, In in, const Ctx& ctx)
   std::set<int64_t> seen;
   for (size_t k = 0; k < starts->size(); ++k) {
     const auto axis = norm_axis((*axes)[k], rank);
-    if (!axis || !seen.insert(*axis).second || (*steps)[k] == 0) return std::nullopt;
+    if (!axis || !seen.insert(*axis).second || (*steps)[k] == 0 ||
+        (*steps)[k] == std::numeric_limits<int64_t>::min())
+      return std::nullopt;
     const int64_t dim = data.dims[*axis], st = (*steps)[k];
     if (dim == 0) {
       out_dims[*axis] = 0;
@@ -349,11 +351,11 @@ std::optional<Value> eval_slice(const onnx::NodeProto& n, In in, const Ctx& ctx)
     if (st > 0) {
       b = std::clamp<int64_t>(b, 0, dim);
       e = std::clamp<int64_t>(e, 0, dim);
-      out_dims[*axis] = e > b ? (e - b + st - 1) / st : 0;
+      out_dims[*axis] = e > b ? (e - b - 1) / st + 1 : 0;  // ceil, without overflow
     } else {
       b = std::clamp<int64_t>(b, 0, dim - 1);
       e = std::clamp<int64_t>(e, -1, dim - 1);
-      out_dims[*axis] = b > e ? (b - e - st - 1) / -st : 0;
+      out_dims[*axis] = b > e ? (b - e - 1) / -st + 1 : 0;
     }
     first[*axis] = b;
     step[*axis] = st;
@@ -412,8 +414,8 @@ std::optional<Value> eval_reshape(const onnx::NodeProto& n, In in, const Ctx&) {
     if (dims[d] == -1) {
       if (infer >= 0) return std::nullopt;
       infer = static_cast<int64_t>(d);
-    } else if (dims[d] < 0) {
-      return std::nullopt;
+    } else if (dims[d] < 0 || (dims[d] > 0 && known > (int64_t{1} << 40) / dims[d])) {
+      return std::nullopt;  // invalid, or far more elements than any input has
     } else {
       known *= dims[d];
     }
