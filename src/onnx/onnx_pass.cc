@@ -15,6 +15,9 @@ constexpr OnnxPass kPasses[] = {
      "turn Clip's constant min/max inputs into opset-6 float attributes (for OpenCV DNN); "
      "the result is not valid ONNX",
      &clip_to_attributes, /*keeps_valid_onnx=*/false},
+    {"fold_constants",
+     "evaluate nodes whose inputs are constant (and Shape of static dims) into initializers",
+     &fold_constants},
 };
 
 }  // namespace

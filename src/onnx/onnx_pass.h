@@ -32,6 +32,7 @@ const OnnxPass* find_onnx_pass(std::string_view name);  // nullptr if unknown
 // The passes of src/onnx/passes/, one file each.
 Status remove_identity(onnx::ModelProto& model, const std::string& path);
 Status clip_to_attributes(onnx::ModelProto& model, const std::string& path);
+Status fold_constants(onnx::ModelProto& model, const std::string& path);
 
 }  // namespace nnport::onnx_internal
 

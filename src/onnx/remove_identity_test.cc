@@ -7,11 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "nnport/manager.h"
 #include "nnport/npy.h"
 #include "nnport/onnx_model.h"
-#include "nnport/registry.h"
 #include "onnx_graph_test_util.h"
+#include "onnx_ort_test_util.h"
 
 namespace nnport {
 namespace {
@@ -207,26 +206,6 @@ TEST(OnnxRemoveIdentity, TinyMlpWithIdentitiesComesBackToTheOriginalWiring) {
     EXPECT_EQ(inputs_of(r.graph().node(i)), inputs_of(original.graph().node(i))) << i;
     EXPECT_EQ(r.graph().node(i).output(0), original.graph().node(i).output(0)) << i;
   }
-}
-
-// ONNX Runtime through its plugin, from the build tree.
-const BackendManager* ort_backend(std::string* why) {
-  static Registry registry(false);
-  static Result<const BackendManager*> found = [] {
-    registry.add_search_dir(std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins");
-    return registry.find("onnxruntime");
-  }();
-  if (!found.ok()) *why = found.status().message();
-  return found.ok() ? *found : nullptr;
-}
-
-NamedTensors run_ort(const BackendManager& ort, const std::string& path, const NamedTensors& in) {
-  auto wrapper =
-      ort.build_wrapper({path}, "cpu", {}, {}, R"({"backend_config": {"type": "onnxruntime"}})");
-  if (!wrapper.ok()) throw std::runtime_error(path + ": " + wrapper.status().message());
-  auto out = wrapper->forward(in);
-  if (!out.ok()) throw std::runtime_error(path + ": " + out.status().message());
-  return *out;
 }
 
 TEST(OnnxRemoveIdentity, OnnxRuntimeGivesTheSameOutputsBeforeAndAfter) {
