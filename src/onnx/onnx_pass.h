@@ -1,6 +1,6 @@
 // Internal: graph rewrite passes over a ModelProto (MMDeploy's rewriter idea:
 // fix a graph before a backend loads it). One pass per file under
-// src/onnx/passes/ (shape inference lives in onnx_check.cc); each is listed
+// src/onnx/rewrites/ (shape inference lives in onnx_check.cc); each is listed
 // once in onnx_pass.cc's table.
 #ifndef NNPORT_SRC_ONNX_ONNX_PASS_H_
 #define NNPORT_SRC_ONNX_ONNX_PASS_H_
@@ -29,7 +29,7 @@ struct OnnxPass {
 std::span<const OnnxPass> onnx_passes();
 const OnnxPass* find_onnx_pass(std::string_view name);  // nullptr if unknown
 
-// The passes of src/onnx/passes/, one file each.
+// The passes of src/onnx/rewrites/, one file each.
 Status remove_identity(onnx::ModelProto& model, const std::string& path);
 Status clip_to_attributes(onnx::ModelProto& model, const std::string& path);
 Status fold_constants(onnx::ModelProto& model, const std::string& path);
