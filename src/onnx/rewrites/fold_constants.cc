@@ -33,7 +33,7 @@
 
 #include "onnx/onnx_io.h"
 #include "onnx/onnx_pass.h"
-#include "onnx/passes/graph_names.h"
+#include "onnx/rewrites/graph_names.h"
 
 namespace nnport::onnx_internal {
 namespace {

@@ -1,4 +1,4 @@
-#include "onnx/passes/graph_names.h"
+#include "onnx/rewrites/graph_names.h"
 
 namespace nnport::onnx_internal {
 namespace {

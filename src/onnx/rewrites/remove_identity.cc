@@ -13,7 +13,7 @@
 #include <set>
 
 #include "onnx/onnx_pass.h"
-#include "onnx/passes/graph_names.h"
+#include "onnx/rewrites/graph_names.h"
 
 namespace nnport::onnx_internal {
 namespace {
