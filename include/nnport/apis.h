@@ -92,8 +92,9 @@ NNPORT_API Result<DeployInfo> load_work_dir(const std::string& work_dir);
 
 // TARGET is a work dir (holds deploy.json) or an .onnx model file. For a
 // model file the backend defaults to onnxruntime and its backend file is the
-// model itself. backend_override (non-empty) runs the target's ONNX file on
-// another backend.
+// model itself. backend_override (non-empty) picks the backend for a model
+// file; for a work dir it must be the backend the work dir was converted
+// for (another is an error that names both and says to convert again).
 NNPORT_API Result<DeployInfo> resolve_target(const std::string& target,
                                              const std::string& backend_override = "");
 

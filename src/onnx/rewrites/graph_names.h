@@ -2,8 +2,8 @@
 // subgraphs (If/Loop/Scan bodies) of its nodes, for the rewrite passes.
 // ONNX forbids a subgraph from redefining a name of an enclosing scope, so a
 // name used in a subgraph that the subgraph does not define is the outer one.
-#ifndef NNPORT_SRC_ONNX_PASSES_GRAPH_NAMES_H_
-#define NNPORT_SRC_ONNX_PASSES_GRAPH_NAMES_H_
+#ifndef NNPORT_SRC_ONNX_REWRITES_GRAPH_NAMES_H_
+#define NNPORT_SRC_ONNX_REWRITES_GRAPH_NAMES_H_
 
 #include <string>
 
@@ -29,4 +29,4 @@ inline bool is_onnx_op(const onnx::NodeProto& node, const char* op_type) {
 
 }  // namespace nnport::onnx_internal
 
-#endif  // NNPORT_SRC_ONNX_PASSES_GRAPH_NAMES_H_
+#endif  // NNPORT_SRC_ONNX_REWRITES_GRAPH_NAMES_H_
