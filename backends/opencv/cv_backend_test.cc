@@ -110,6 +110,29 @@ TEST(CvBackend, MobileNetNeedsTheClipRewrite) {
   EXPECT_EQ((*out)[0].second.shape(), (Shape{1, 1000}));
 }
 
+// EfficientNet's squeeze-excite Mul becomes OpenCV's Scale layer, which
+// fails at batch > 1 in 4.6; without the per-sample fallback that is an
+// error naming the model (the fallback is checked by CvModel above).
+TEST(CvBackend, EfficientNetBatchFourFailsWithoutSplitBatch) {
+  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
+  CV_TEST_REQUIRE_MODEL(model, "efficientnet_b0");
+  const std::string work = cv_test::fresh_work_dir("efficientnet_no_split");
+  const std::string cfg = cv_test::cv_config(R"("split_batch": false)");
+  auto files = cv->to_backend({model}, work, cfg);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  auto wrapper = cv->build_wrapper(*files, "cpu", {}, {}, cfg);
+  ASSERT_TRUE(wrapper.ok()) << wrapper.status().message();
+  NamedTensors inputs;
+  inputs.set("input", cv_test::sample_batch("efficientnet_b0", "input", 4));
+  auto out = wrapper->forward(inputs);
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("model.opencv.onnx"), std::string::npos)
+      << out.status().message();
+  // Batch 1 still works on the same wrapper.
+  inputs.set("input", cv_test::sample_batch("efficientnet_b0", "input", 1));
+  EXPECT_TRUE(wrapper->forward(inputs).ok());
+}
+
 // Several forwards with changing batch reuse one net; outputs stay the host's.
 TEST(CvBackend, OutputsOutliveTheNextRun) {
   CV_TEST_REQUIRE_BACKEND(cv, "opencv");

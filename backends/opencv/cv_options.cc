@@ -16,7 +16,7 @@ using nlohmann::json;
 constexpr int kMaxThreads = 1024;  // anything above is a typo, not a machine
 
 const std::vector<std::string>& known_keys() {
-  static const std::vector<std::string> keys = {"type", "rewrites", "num_threads"};
+  static const std::vector<std::string> keys = {"type", "rewrites", "num_threads", "split_batch"};
   return keys;
 }
 
@@ -113,6 +113,9 @@ Options parse_options(const std::string& deploy_cfg_json) {
       opts.rewrites = read_rewrites(v);
     } else if (key == "num_threads") {
       opts.num_threads = read_threads(v);
+    } else if (key == "split_batch") {
+      if (!v.is_boolean()) bad(key, v, "expected True or False");
+      opts.split_batch = v.get<bool>();
     } else {
       plugin::log(NNPORT_LOG_WARNING, "opencv: ignoring unknown backend_config key '" + key + "'" +
                                           did_you_mean(key, known_keys()) +

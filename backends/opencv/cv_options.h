@@ -17,6 +17,9 @@ struct Options {
   // cv::setNumThreads; nullopt leaves OpenCV's own setting alone. OpenCV's
   // thread count is process-global: the last wrapper built wins.
   std::optional<int> num_threads;
+  // When OpenCV fails at batch > 1 on a model with a batch axis, run the
+  // samples one at a time (cv_batch_split.h) instead of failing.
+  bool split_batch = true;
   // onnx_config.input_shape: [width, height] for 4-D image inputs, or empty.
   std::vector<int64_t> input_shape_wh;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cv_batch_split.h"
 #include "cv_errors.h"
 #include "cv_model_io.h"
 #include "cv_options.h"
@@ -78,11 +79,12 @@ std::vector<int64_t> output_dims(const cv::Mat& m, const std::vector<int64_t>& d
 
 CvWrapper::CvWrapper(cv::dnn::Net net, std::string model_path,
                      std::vector<plugin::TensorInfo> inputs,
-                     std::vector<plugin::TensorInfo> outputs)
+                     std::vector<plugin::TensorInfo> outputs, bool split_batch)
     : net_(std::move(net)),
       model_path_(std::move(model_path)),
       inputs_(std::move(inputs)),
-      outputs_(std::move(outputs)) {
+      outputs_(std::move(outputs)),
+      split_allowed_(split_batch) {
   for (const auto& o : outputs_) output_names_.push_back(o.name);
 }
 
@@ -122,17 +124,19 @@ std::unique_ptr<CvWrapper> CvWrapper::create(const plugin::BuildArgs& args) {
                 "opencv: OpenCV imported no layers from '" + path +
                     "' (a graph of constants only?); use another backend for it");
   }
-  return std::unique_ptr<CvWrapper>(
-      new CvWrapper(std::move(net), path, std::move(inputs), std::move(outputs)));
+  return std::unique_ptr<CvWrapper>(new CvWrapper(std::move(net), path, std::move(inputs),
+                                                  std::move(outputs), options.split_batch));
 }
 
 void CvWrapper::set_inputs(plugin::InputView inputs) {
+  input_mats_.clear();
   for (size_t i = 0; i < inputs.count; ++i) {
     const nnport_tensor& t = inputs[i];
     std::vector<int> sizes(t.dims, t.dims + t.rank);
     if (sizes.empty()) sizes.push_back(1);  // a scalar: one element
     // A header over the host's memory: valid until execute returns.
     cv::Mat blob(static_cast<int>(sizes.size()), sizes.data(), CV_32F, t.data);
+    input_mats_.push_back(blob);
     try {
       net_.setInput(blob, t.name);
     } catch (const cv::Exception& e) {
@@ -143,10 +147,25 @@ void CvWrapper::set_inputs(plugin::InputView inputs) {
 
 void CvWrapper::execute() {
   results_.clear();
+  const bool can_split = split_allowed_ && can_split_batch(inputs_, outputs_, input_mats_);
   try {
-    net_.forward(results_, output_names_);
+    if (split_needed_ && can_split) {
+      results_ = forward_per_sample(net_, inputs_, input_mats_, output_names_);
+    } else {
+      net_.forward(results_, output_names_);
+    }
   } catch (const cv::Exception& e) {
-    rethrow(e, "running", model_path_);
+    if (split_needed_ || !can_split) rethrow(e, "running", model_path_);
+    plugin::log(NNPORT_LOG_WARNING, "opencv: OpenCV failed to run '" + model_path_ + "' at batch " +
+                                        std::to_string(input_mats_[0].size[0]) + " (" + e.what() +
+                                        "); running it one sample at a time from now on (set "
+                                        "backend_config.split_batch=False to fail instead)");
+    split_needed_ = true;
+    try {
+      results_ = forward_per_sample(net_, inputs_, input_mats_, output_names_);
+    } catch (const cv::Exception& e2) {
+      rethrow(e2, "running (one sample at a time)", model_path_);
+    }
   }
   if (results_.size() != outputs_.size()) {
     throw Error(NNPORT_INTERNAL, "opencv: running '" + model_path_ + "' gave " +
