@@ -4,11 +4,13 @@
 // which nodes OpenCV 4.6 takes after the configured rewrites.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cv_test_util.h"
+#include "nnport/onnx_model.h"
 
 namespace nnport {
 namespace {
@@ -96,6 +98,73 @@ TEST(CvConfig, OtherDevicesAreUnavailable) {
   ASSERT_FALSE(files.ok());
   EXPECT_EQ(files.status().code(), Code::kUnavailable);
   EXPECT_NE(files.status().message().find("'cpu'"), std::string::npos);
+}
+
+// A protobuf field, for the hand-made model below.
+std::string varint(uint64_t v) {
+  std::string out;
+  do {
+    out.push_back(static_cast<char>((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+    v >>= 7;
+  } while (v != 0);
+  return out;
+}
+std::string field(uint32_t number, const std::string& bytes) {
+  return varint(number << 3 | 2) + varint(bytes.size()) + bytes;
+}
+std::string field(uint32_t number, uint64_t value) { return varint(number << 3) + varint(value); }
+
+// Relu on x[N, 3, H, W] (N, H, W dynamic), opset 13: no such test model exists.
+std::string write_dynamic_hw_model(const std::string& dir) {
+  auto value_info = [](const std::string& name) {
+    const std::string shape = field(1, field(2, std::string("N"))) + field(1, field(1, 3)) +
+                              field(1, field(2, std::string("H"))) +
+                              field(1, field(2, std::string("W")));
+    return field(1, name) + field(2, field(1, field(1, 1) + field(2, shape)));
+  };
+  const std::string node = field(1, std::string("x")) + field(2, std::string("y")) +
+                           field(3, std::string("relu")) + field(4, std::string("Relu"));
+  const std::string graph = field(1, node) + field(2, std::string("g")) +
+                            field(11, value_info("x")) + field(12, value_info("y"));
+  const std::string model = field(1, 8) + field(7, graph) + field(8, field(2, 13));
+  const std::string path = dir + "/dynamic_hw.onnx";
+  std::ofstream(path, std::ios::binary) << model;
+  return path;
+}
+
+// MMDeploy's input_shape is [width, height]: H and W become static, the
+// batch stays dynamic; a model with static H/W is left as it is.
+TEST(CvConfig, InputShapeFixesDynamicHeightAndWidthOnly) {
+  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
+  const std::string work = cv_test::fresh_work_dir("input_shape");
+  const std::string model = write_dynamic_hw_model(cv_test::fresh_work_dir("input_shape_ir"));
+  const std::string cfg = cv_test::cv_config("", R"("onnx_config": {"input_shape": [40, 30]})");
+  auto files = cv->to_backend({model}, work, cfg);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  auto info = inspect_onnx(files->at(0));
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_LT(info->inputs.at(0).dims.at(0), 0);
+  EXPECT_EQ(info->inputs.at(0).dims, (Shape{info->inputs[0].dims[0], 3, 30, 40}));
+
+  auto wrapper = cv->build_wrapper(*files);
+  ASSERT_TRUE(wrapper.ok()) << wrapper.status().message();
+  NamedTensors inputs;
+  Tensor x = Tensor::empty(DType::kFloat32, {2, 3, 30, 40});
+  for (int64_t i = 0; i < x.numel(); ++i) x.data_as<float>()[i] = (i % 3) - 1.0f;
+  inputs.set("x", x);
+  auto out = wrapper->forward(inputs);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ((*out)[0].second.shape(), (Shape{2, 3, 30, 40}));
+  EXPECT_EQ((*out)[0].second.data_as<float>()[2], 1.0f);
+
+  CV_TEST_REQUIRE_MODEL(mobilenet, "mobilenet_v2");  // static 224x224: unchanged
+  const std::string work2 = cv_test::fresh_work_dir("input_shape_static");
+  auto kept = cv->to_backend({mobilenet}, work2, cfg);
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  auto kept_info = inspect_onnx(kept->at(0));
+  ASSERT_TRUE(kept_info.ok());
+  EXPECT_EQ(kept_info->inputs.at(0).dims.at(2), 224);
+  EXPECT_LT(kept_info->inputs.at(0).dims.at(0), 0);
 }
 
 // check_model through the plugin's C entry (BackendManager has no call for it).

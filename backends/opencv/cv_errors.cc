@@ -7,20 +7,40 @@
 namespace nnport::cv_backend {
 namespace {
 
-// OpenCV's importer prefixes its errors with "Node [Op@domain]:(name)".
-std::string failing_node(const std::string& msg) {
+struct FailingNode {
+  std::string op, where;  // "Clip", "node 'Clip_3' (Clip)"
+};
+
+// OpenCV's importer prefixes its errors with "Node [Op@domain]:(layer)",
+// where the layer is "onnx_node!<node name>", or for an unnamed node
+// "onnx_node_output_<i>!<output name>".
+FailingNode failing_node(const std::string& msg) {
   static const std::regex node(R"(Node \[([^\]@]*)@?[^\]]*\]:\(([^)]*)\))");
   std::smatch m;
-  if (!std::regex_search(msg, m, node)) return "";
-  std::string name = m[2].str();
-  // The importer names a layer "onnx_node_output_<i>!<output>" when the node
-  // itself has no name: the output is what the user can find in the graph.
-  if (const auto bang = name.find('!'); bang != std::string::npos) {
-    name = "producing '" + name.substr(bang + 1) + "'";
+  if (!std::regex_search(msg, m, node)) return {};
+  const std::string op = m[1].str(), layer = m[2].str();
+  const auto bang = layer.find('!');
+  std::string where;
+  if (bang == std::string::npos) {
+    where = "node '" + layer + "'";
+  } else if (layer.rfind("onnx_node_output_", 0) == 0) {
+    where = "the node producing '" + layer.substr(bang + 1) + "'";
   } else {
-    name = "'" + name + "'";
+    where = "node '" + layer.substr(bang + 1) + "'";
   }
-  return "node " + name + " (" + m[1].str() + ")";
+  return {op, where + " (" + op + ")"};
+}
+
+// What to try, for the failures the rewrites are made for.
+std::string hint(const std::string& op) {
+  if (op == "Clip") {
+    return "OpenCV 4.6 reads Clip's bounds only as attributes: add 'clip_to_attributes' to "
+           "backend_config.rewrites";
+  }
+  if (op == "Identity") return "add 'remove_identity' to backend_config.rewrites";
+  return "OpenCV 4.6's ONNX importer cannot take this graph; the backend's check_model lists "
+         "the nodes it does not know, and backend_config.rewrites fixes some (see "
+         "docs/backends/opencv.md)";
 }
 
 // OpenCV's message ends in newlines and repeats itself; keep one line.
@@ -36,17 +56,12 @@ std::string one_line(std::string s) {
 
 void rethrow(const cv::Exception& e, const std::string& doing, const std::string& model_path) {
   const std::string msg = one_line(e.what());
-  const std::string node = failing_node(msg);
+  const FailingNode node = failing_node(msg);
   const bool loading = doing.rfind("loading", 0) == 0;
   std::string text = "opencv: " + doing + " '" + model_path + "' failed";
-  if (!node.empty()) text += " at " + node;
+  if (!node.where.empty()) text += " at " + node.where;
   text += ": " + msg;
-  if (loading) {
-    text +=
-        ". OpenCV 4.6's ONNX importer cannot take this graph; the backend's check_model lists "
-        "the nodes it does not know, and backend_config.rewrites fixes some (see "
-        "docs/backends/opencv.md)";
-  }
+  if (loading) text += ". " + hint(node.op);
   throw plugin::Error(loading ? NNPORT_UNIMPLEMENTED : NNPORT_INTERNAL, text);
 }
 
