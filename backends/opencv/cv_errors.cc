@@ -38,9 +38,9 @@ std::string hint(const std::string& op) {
            "backend_config.rewrites";
   }
   if (op == "Identity") return "add 'remove_identity' to backend_config.rewrites";
-  return "OpenCV 4.6's ONNX importer cannot take this graph; the backend's check_model lists "
-         "the nodes it does not know, and backend_config.rewrites fixes some (see "
-         "docs/backends/opencv.md)";
+  return "OpenCV 4.6's ONNX importer cannot take this graph; `nnport check-model MODEL.onnx "
+         "--backend opencv` lists the nodes it does not know, and backend_config.rewrites fixes "
+         "some (see docs/backends/opencv.md)";
 }
 
 // OpenCV's message ends in newlines and repeats itself; keep one line.
