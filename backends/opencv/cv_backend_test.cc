@@ -110,6 +110,24 @@ TEST(CvBackend, MobileNetNeedsTheClipRewrite) {
   EXPECT_EQ((*out)[0].second.shape(), (Shape{1, 1000}));
 }
 
+// SqueezeNet's exporter left Identity nodes fed by initializers, which
+// OpenCV 4.6 fails on; remove_identity removes them.
+TEST(CvBackend, SqueezeNetNeedsRemoveIdentity) {
+  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
+  CV_TEST_REQUIRE_MODEL(model, "squeezenet1_1");
+  const std::string work = cv_test::fresh_work_dir("squeezenet_no_rewrites");
+  auto without = cv->to_backend({model}, work, cv_test::cv_config(R"("rewrites": [])"));
+  ASSERT_FALSE(without.ok());
+  EXPECT_EQ(without.status().code(), Code::kUnimplemented);
+  EXPECT_NE(without.status().message().find("(Identity)"), std::string::npos)
+      << without.status().message();
+  EXPECT_NE(without.status().message().find("add 'remove_identity'"), std::string::npos)
+      << without.status().message();
+  auto with =
+      cv->to_backend({model}, work, cv_test::cv_config(R"("rewrites": ["remove_identity"])"));
+  EXPECT_TRUE(with.ok()) << with.status().message();
+}
+
 // EfficientNet's squeeze-excite Mul becomes OpenCV's Scale layer, which
 // fails at batch > 1 in 4.6; without the per-sample fallback that is an
 // error naming the model (the fallback is checked by CvModel above).

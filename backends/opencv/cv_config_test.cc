@@ -227,6 +227,16 @@ TEST(CvCheckModel, ClipNodesNeedTheClipRewrite) {
   EXPECT_TRUE(unsupported_ops(model, cv_test::cv_config(""), nullptr).empty());
 }
 
+TEST(CvCheckModel, IdentityFedByAnInitializerNeedsRemoveIdentity) {
+  CV_TEST_REQUIRE_MODEL(model, "squeezenet1_1");
+  std::string reason;
+  const auto without =
+      unsupported_ops(model, cv_test::cv_config(R"("rewrites": ["clip_to_attributes"])"), &reason);
+  ASSERT_EQ(without.size(), 1u);
+  EXPECT_GT(without.at("Identity"), 0);
+  EXPECT_NE(reason.find("remove_identity"), std::string::npos) << reason;
+}
+
 TEST(CvCheckModel, ClassifiersAreSupportedWithTheDefaultRewrites) {
   for (const char* name : {"resnet18", "efficientnet_b0", "squeezenet1_1"}) {
     const std::string model = cv_test::model_file(name);
