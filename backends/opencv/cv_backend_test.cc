@@ -70,7 +70,8 @@ INSTANTIATE_TEST_SUITE_P(Classifiers, CvModel,
                                            "squeezenet1_1"));
 
 // LayerNormalization and Gather over a Shape subgraph: OpenCV 4.6 cannot
-// import it even after the rewrites; convert must say so, naming the node.
+// import it even after the rewrites (fold_constants fixes the Gather, not
+// LayerNormalization); convert must say so, naming the node.
 TEST(CvBackend, TransformerLayerIsRefusedAtConvertWithTheNode) {
   CV_TEST_REQUIRE_BACKEND(cv, "opencv");
   CV_TEST_REQUIRE_MODEL(model, "transformer_layer");
@@ -81,7 +82,11 @@ TEST(CvBackend, TransformerLayerIsRefusedAtConvertWithTheNode) {
   const std::string& msg = files.status().message();
   EXPECT_NE(msg.find("at node"), std::string::npos) << msg;
   EXPECT_NE(msg.find(model), std::string::npos) << msg;
-  EXPECT_NE(msg.find("rewrites"), std::string::npos) << msg;
+  // What to do: a rewrite (Gather on Shape: fold_constants) or, once the
+  // rewrites have run, another backend (LayerNormalization).
+  EXPECT_TRUE(msg.find("backend_config.rewrites") != std::string::npos ||
+              msg.find("another backend") != std::string::npos)
+      << msg;
   // Nothing half-made is left behind.
   EXPECT_FALSE(std::filesystem::exists(work + "/model.opencv.onnx"));
 }

@@ -32,19 +32,25 @@ FailingNode failing_node(const std::string& msg) {
 }
 
 // What to try, for the failures the rewrites are made for.
-std::string hint(const std::string& op) {
+std::string hint(const std::string& op, const std::string& msg) {
   if (op == "Clip") {
     return "OpenCV 4.6 reads Clip's bounds only as attributes: add 'clip_to_attributes' to "
            "backend_config.rewrites";
   }
   if (op == "Identity") return "add 'remove_identity' to backend_config.rewrites";
+  if (!op.empty() && msg.find("Can't create layer") != std::string::npos) {
+    return "OpenCV 4.6 has no layer for " + op +
+           ": no rewrite fixes that; run this model on another backend (e.g. onnxruntime)";
+  }
   return "OpenCV 4.6's ONNX importer cannot take this graph; `nnport check-model MODEL.onnx "
          "--backend opencv` lists the nodes it does not know, and backend_config.rewrites fixes "
          "some (see docs/backends/opencv.md)";
 }
 
-// OpenCV's message ends in newlines and repeats itself; keep one line.
-std::string one_line(std::string s) {
+}  // namespace
+
+std::string one_line(const cv::Exception& e) {
+  std::string s = e.what();
   for (char& c : s) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
@@ -52,16 +58,14 @@ std::string one_line(std::string s) {
   return s;
 }
 
-}  // namespace
-
 void rethrow(const cv::Exception& e, const std::string& doing, const std::string& model_path) {
-  const std::string msg = one_line(e.what());
+  const std::string msg = one_line(e);
   const FailingNode node = failing_node(msg);
   const bool loading = doing.rfind("loading", 0) == 0;
   std::string text = "opencv: " + doing + " '" + model_path + "' failed";
   if (!node.where.empty()) text += " at " + node.where;
   text += ": " + msg;
-  if (loading) text += ". " + hint(node.op);
+  if (loading) text += ". " + hint(node.op, msg);
   throw plugin::Error(loading ? NNPORT_UNIMPLEMENTED : NNPORT_INTERNAL, text);
 }
 

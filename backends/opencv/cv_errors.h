@@ -9,6 +9,9 @@
 
 namespace nnport::cv_backend {
 
+// OpenCV's what() on one line (it spans several and ends in a newline).
+std::string one_line(const cv::Exception& e);
+
 // Throws plugin::Error for a cv::Exception raised while `doing` (e.g.
 // "loading", "running") the model at model_path. Import errors become
 // NNPORT_UNIMPLEMENTED (the model uses what OpenCV cannot take), others

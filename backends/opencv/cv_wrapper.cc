@@ -157,7 +157,8 @@ void CvWrapper::execute() {
   } catch (const cv::Exception& e) {
     if (split_needed_ || !can_split) rethrow(e, "running", model_path_);
     plugin::log(NNPORT_LOG_WARNING, "opencv: OpenCV failed to run '" + model_path_ + "' at batch " +
-                                        std::to_string(input_mats_[0].size[0]) + " (" + e.what() +
+                                        std::to_string(input_mats_[0].size[0]) + " (" +
+                                        one_line(e) +
                                         "); running it one sample at a time from now on (set "
                                         "backend_config.split_batch=False to fail instead)");
     split_needed_ = true;
