@@ -1,8 +1,10 @@
 #include "cv_check_model.h"
 
 #include <algorithm>
+#include <set>
 
-#include "cv_onnx_nodes.h"
+#include "nnport/onnx_model.h"
+
 #include "cv_op_table.h"
 #include "cv_options.h"
 
@@ -14,12 +16,12 @@ bool has(const std::vector<std::string>& rewrites, const char* pass) {
 }
 
 // Clip from opset 11 on carries its bounds as inputs 1 and 2.
-bool clip_has_bound_inputs(const OnnxNode& node) {
+bool clip_has_bound_inputs(const OnnxNodeInfo& node) {
   return std::any_of(node.inputs.begin() + std::min<size_t>(1, node.inputs.size()),
                      node.inputs.end(), [](const std::string& in) { return !in.empty(); });
 }
 
-plugin::NodeSupport verdict(const OnnxNode& node, const OnnxGraphNodes& graph,
+plugin::NodeSupport verdict(const OnnxNodeInfo& node, const std::set<std::string>& initializers,
                             const std::vector<std::string>& rewrites) {
   plugin::NodeSupport v;
   v.node_name = node.name;
@@ -33,7 +35,7 @@ plugin::NodeSupport verdict(const OnnxNode& node, const OnnxGraphNodes& graph,
     v.supported = true;
     if (has(rewrites, "remove_identity")) {
       v.reason = "removed by the rewrite remove_identity";
-    } else if (!node.inputs.empty() && graph.initializers.count(node.inputs[0]) != 0) {
+    } else if (!node.inputs.empty() && initializers.count(node.inputs[0]) != 0) {
       v.supported = false;
       v.reason =
           "an Identity fed by an initializer fails in OpenCV 4.6; add 'remove_identity' "
@@ -69,10 +71,17 @@ plugin::NodeSupport verdict(const OnnxNode& node, const OnnxGraphNodes& graph,
 
 std::vector<plugin::NodeSupport> check_model(const plugin::CheckArgs& args) {
   const Options options = parse_options(args.deploy_cfg_json);
-  const OnnxGraphNodes graph = read_onnx_nodes(args.onnx_path);
+  Result<OnnxModelInfo> model = inspect_onnx(args.onnx_path);
+  if (!model.ok()) {
+    throw plugin::Error(static_cast<nnport_code>(model.status().code()),
+                        "opencv: " + model.status().message());
+  }
+  const std::set<std::string> initializers(model->initializer_names.begin(),
+                                           model->initializer_names.end());
   std::vector<plugin::NodeSupport> out;
-  out.reserve(graph.nodes.size());
-  for (const OnnxNode& node : graph.nodes) out.push_back(verdict(node, graph, options.rewrites));
+  out.reserve(model->nodes.size());
+  for (const OnnxNodeInfo& node : model->nodes)
+    out.push_back(verdict(node, initializers, options.rewrites));
   return out;
 }
 

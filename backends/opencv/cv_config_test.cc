@@ -167,51 +167,37 @@ TEST(CvConfig, InputShapeFixesDynamicHeightAndWidthOnly) {
   EXPECT_LT(kept_info->inputs.at(0).dims.at(0), 0);
 }
 
-// check_model through the plugin's C entry (BackendManager has no call for it).
-std::vector<nnport_node_support> check(const std::string& model, const std::string& cfg,
-                                       std::vector<std::string>* reasons, std::string* err) {
+// check_model through BackendManager (the plugin's optional ABI member).
+std::vector<NodeSupport> check(const std::string& model, const std::string& cfg, std::string* err) {
   std::string why;
-  const nnport_backend* b = cv_test::raw_opencv_backend(&why);
-  if (b == nullptr || b->check_model == nullptr) {
-    *err = "no check_model: " + why;
+  const BackendManager* cv = cv_test::backend("opencv", &why);
+  if (cv == nullptr) {
+    *err = why;
     return {};
   }
-  struct Ctx {
-    std::vector<nnport_node_support> nodes;
-    std::vector<std::string>* reasons;
-    std::vector<std::string> ops;
-  } ctx{{}, reasons, {}};
-  static thread_local std::vector<std::string> op_store;
-  op_store.clear();
-  nnport_node_sink sink{&ctx, [](void* p, const nnport_node_support* n) {
-                          auto* c = static_cast<Ctx*>(p);
-                          op_store.push_back(n->op_type);
-                          c->reasons->push_back(n->reason);
-                          nnport_node_support copy = *n;
-                          copy.op_type = nullptr;  // strings die with the call
-                          copy.node_name = nullptr;
-                          copy.reason = nullptr;
-                          c->nodes.push_back(copy);
-                        }};
-  nnport_sink err_sink{
-      err, [](void* p, const char* d, size_t n) { static_cast<std::string*>(p)->append(d, n); }};
-  if (b->check_model(model.c_str(), cfg.c_str(), &sink, &err_sink) != NNPORT_OK) return {};
-  for (size_t i = 0; i < ctx.nodes.size(); ++i) ctx.nodes[i].op_type = op_store[i].c_str();
-  return ctx.nodes;
+  auto nodes = cv->check_model(model, cfg);
+  if (!nodes.ok()) {
+    *err = nodes.status().message();
+    return {};
+  }
+  if (!nodes->has_value()) {
+    *err = "the opencv plugin has no check_model";
+    return {};
+  }
+  return **nodes;
 }
 
 // (op type -> nodes unsupported) for one model and config.
 std::map<std::string, int> unsupported_ops(const std::string& model, const std::string& cfg,
                                            std::string* first_reason) {
-  std::vector<std::string> reasons;
   std::string err;
-  const auto nodes = check(model, cfg, &reasons, &err);
+  const auto nodes = check(model, cfg, &err);
   EXPECT_TRUE(err.empty()) << err;
   EXPECT_FALSE(nodes.empty());
   std::map<std::string, int> out;
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i].supported) continue;
-    if (out.empty() && first_reason != nullptr) *first_reason = reasons[i];
+    if (out.empty() && first_reason != nullptr) *first_reason = nodes[i].reason;
     ++out[nodes[i].op_type];
   }
   return out;
@@ -254,15 +240,14 @@ TEST(CvCheckModel, TransformerLayerNamesLayerNormalization) {
 }
 
 TEST(CvCheckModel, UnknownRewriteAndMissingFileAreErrors) {
-  std::vector<std::string> reasons;
   std::string err;
   const std::string tiny = cv_test::model_file("tiny_mlp");
   if (!tiny.empty()) {
-    check(tiny, cv_test::cv_config(R"("rewrites": ["fold_constant"])"), &reasons, &err);
+    check(tiny, cv_test::cv_config(R"("rewrites": ["fold_constant"])"), &err);
     EXPECT_NE(err.find("unknown ONNX rewrite pass"), std::string::npos) << err;
   }
   err.clear();
-  check("/nonexistent/model.onnx", "{}", &reasons, &err);
+  check("/nonexistent/model.onnx", "{}", &err);
   EXPECT_NE(err.find("does not exist"), std::string::npos) << err;
 }
 

@@ -1,7 +1,5 @@
 #include "cv_test_util.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -43,22 +41,6 @@ const BackendManager* backend(const std::string& name, std::string* why) {
     return nullptr;
   }
   return *found;
-}
-
-const nnport_backend* raw_opencv_backend(std::string* why) {
-  const std::string path = plugin_dir() + "/libnnport_backend_opencv.so";
-  static void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // kept for the process
-  if (lib == nullptr) {
-    *why = std::string("dlopen: ") + dlerror();
-    return nullptr;
-  }
-  auto entry = reinterpret_cast<nnport_backend_entry_fn>(dlsym(lib, NNPORT_PLUGIN_ENTRY_NAME));
-  if (entry == nullptr) {
-    *why = "no entry point in " + path;
-    return nullptr;
-  }
-  static const nnport_host host{NNPORT_PLUGIN_ABI_VERSION, sizeof(nnport_host), nullptr};
-  return entry(&host);
 }
 
 std::string cv_config(const std::string& fields, const std::string& top) {

@@ -20,9 +20,6 @@ std::string model_file(const std::string& name);
 // A backend ("opencv", "onnxruntime") from one registry over the build
 // tree's plugin folder, or nullptr with *why set.
 const BackendManager* backend(const std::string& name, std::string* why);
-// The opencv plugin's own nnport_backend, for check_model (which
-// BackendManager does not expose), or nullptr with *why set.
-const nnport_backend* raw_opencv_backend(std::string* why);
 
 // {"backend_config": {"type": "opencv", <fields>}} (+ ", <top>" at the top level).
 std::string cv_config(const std::string& fields, const std::string& top = "");

@@ -21,6 +21,14 @@ struct OnnxValueDetail {
   bool has_shape = true;  // false: rank unknown (dims is then empty, not a scalar)
 };
 
+// One node of the main graph.
+struct OnnxNodeInfo {
+  std::string name, op_type;
+  std::string domain;               // "" (or "ai.onnx"): the default domain
+  std::vector<std::string> inputs;  // "" for an omitted optional input
+  std::vector<std::string> outputs;
+};
+
 struct NNPORT_API OnnxModelInfo {
   std::string path;
   int64_t ir_version = 0;
@@ -36,7 +44,9 @@ struct NNPORT_API OnnxModelInfo {
   std::vector<OnnxValueDetail> input_details, output_details;  // parallel to inputs, outputs
   int64_t node_count = 0;  // nodes of the main graph (not counting subgraphs)
   std::vector<std::pair<std::string, int64_t>> op_counts;  // (op type, nodes), sorted by op type
+  std::vector<OnnxNodeInfo> nodes;  // the main graph's, in order (subgraphs not listed)
   int64_t initializer_count = 0;
+  std::vector<std::string> initializer_names;  // the main graph's, in order
   // Elements over all initializers; -1 (unknown) when an initializer has a
   // negative dim or the count does not fit in int64 (dims such as 2^40 x 2^40).
   int64_t parameter_count = 0;

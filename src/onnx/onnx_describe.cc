@@ -167,7 +167,13 @@ OnnxModelInfo describe_model(const onnx::ModelProto& model, const std::string& p
 
   info.node_count = g.node_size();
   std::map<std::string, int64_t> ops;
+  for (const auto& t : g.initializer()) info.initializer_names.push_back(t.name());
   for (const auto& n : g.node()) {
+    info.nodes.push_back({n.name(),
+                          n.op_type(),
+                          n.domain(),
+                          {n.input().begin(), n.input().end()},
+                          {n.output().begin(), n.output().end()}});
     std::string op = n.domain().empty() || n.domain() == "ai.onnx" ? n.op_type()
                                                                    : n.domain() + "." + n.op_type();
     ++ops[op];

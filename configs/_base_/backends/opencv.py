@@ -6,6 +6,6 @@
 # run the samples one at a time instead of failing.
 backend_config = dict(
     type='opencv',
-    rewrites=['remove_identity', 'clip_to_attributes'],
+    rewrites=['fold_constants', 'remove_identity', 'clip_to_attributes'],
     num_threads=None,
     split_batch=True)
