@@ -248,7 +248,7 @@ TEST(CvCheckModel, UnknownRewriteAndMissingFileAreErrors) {
   }
   err.clear();
   check("/nonexistent/model.onnx", "{}", &err);
-  EXPECT_NE(err.find("does not exist"), std::string::npos) << err;
+  EXPECT_NE(err.find("not found: /nonexistent/model.onnx"), std::string::npos) << err;
 }
 
 }  // namespace
