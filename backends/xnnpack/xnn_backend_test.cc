@@ -4,6 +4,8 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -159,6 +161,37 @@ TEST(XnnBackend, CheckModelGivesOneVerdictPerNode) {
   ASSERT_EQ(dil.size(), 1u) << err;
   EXPECT_FALSE(dil[0].supported);
   EXPECT_NE(dil[0].reason.find("dilations"), std::string::npos) << dil[0].reason;
+}
+
+// Not a check: prints the median forward() time of the converted model.
+// Run with --gtest_also_run_disabled_tests --gtest_filter='*Latency*'.
+TEST(XnnBackend, DISABLED_Latency) {
+  XNN_TEST_REQUIRE_BACKEND(xnn, "xnnpack");
+  for (const char* name : {"resnet18", "mobilenet_v2", "efficientnet_b0"}) {
+    const std::string onnx = xnn_test::model_file(name);
+    if (onnx.empty()) continue;
+    auto files = xnn_test::convert(onnx);
+    ASSERT_TRUE(files.ok()) << files.status().message();
+    for (int threads : {1, 2}) {
+      const std::string cfg = xnn_test::xnn_config("\"num_threads\": " + std::to_string(threads));
+      auto w = xnn->build_wrapper(*files, "cpu", {}, {}, cfg);
+      ASSERT_TRUE(w.ok()) << w.status().message();
+      NamedTensors inputs;
+      inputs.set("input", xnn_test::tile_batch(
+                              xnn_test::read_npy_or_throw(xnn_test::models_dir() + "/" + name +
+                                                          "/inputs/input.npy"),
+                              1));
+      std::vector<double> ms;
+      for (int i = 0; i < 30; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_TRUE(w->forward(inputs).ok());
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+      std::sort(ms.begin(), ms.end());
+      std::printf("[ latency  ] %s batch 1, %d thread(s): median %.2f ms, min %.2f ms\n", name,
+                  threads, ms[ms.size() / 2], ms[0]);
+    }
+  }
 }
 
 }  // namespace

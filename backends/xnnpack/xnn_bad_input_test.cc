@@ -44,6 +44,8 @@ INSTANTIATE_TEST_SUITE_P(
                    {"the_conv", "(Conv)", "auto_pad = SAME_UPPER"}},
         BadConvert{"dynamic_weight", "bad_dynamic_weight.onnx", "", Code::kUnimplemented,
                    {"the_conv", "(Conv)", "weight 'w' is not a constant"}},
+        BadConvert{"flatten_hw", "bad_flatten.onnx", "", Code::kUnimplemented,
+                   {"the_flatten", "(Flatten)", "transpose"}},
         BadConvert{"threads_0", "ops_mix.onnx", "\"num_threads\": 0", Code::kInvalidArgument,
                    {"num_threads = 0", "from 1 to"}},
         BadConvert{"threads_10000", "ops_mix.onnx", "\"num_threads\": 10000",

@@ -236,7 +236,9 @@ class XnnWrapper : public plugin::Wrapper {
         m, batch, [&](uint32_t v) { return blob.at(m.values[v].offset); }, "'" + path_ + "'");
     auto inst = std::make_unique<Instance>();
     xnn_runtime_t rt = nullptr;
-    const xnn_status s = xnn_create_runtime_v2(sg.get(), pool_.get(), 0, &rt);
+    // Yield the workers after each run: idle spinning would steal the CPUs
+    // from whatever else runs between two inferences.
+    const xnn_status s = xnn_create_runtime_v2(sg.get(), pool_.get(), XNN_FLAG_YIELD_WORKERS, &rt);
     if (s != xnn_status_success) {
       throw Error(NNPORT_INTERNAL, "xnnpack: creating the runtime for '" + path_ + "' (batch " +
                                        std::to_string(batch) + ") failed: " + status_text(s));

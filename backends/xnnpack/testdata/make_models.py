@@ -78,6 +78,10 @@ def main():
     conv_model("bad_dilations", [x], dilations=[2, 2])
     conv_model("bad_auto_pad", [x], auto_pad="SAME_UPPER")
     conv_model("bad_dynamic_weight", [x, f32("w", [4, 3, 3, 3])])
+    # Flatten of [N, C, H, W] with H*W > 1: NHWC order differs, no transpose here.
+    save("bad_flatten", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv"),
+                         helper.make_node("Flatten", ["y"], ["f"], name="the_flatten")],
+         [x], [f32("f", [1, 144])], [init("w", 4, 3, 3, 3)])
 
 
 if __name__ == "__main__":
