@@ -64,8 +64,8 @@ struct XnnpackBackend : plugin::BackendDefaults {
   static std::vector<std::string> to_backend(const plugin::ConvertArgs& args) {
     threads_to_use(parse_options(args.deploy_cfg_json));  // refuse bad keys at convert time too
     if (args.device != "cpu" && args.device.rfind("cpu:", 0) != 0) {
-      throw Error(NNPORT_UNAVAILABLE,
-                  "xnnpack: device '" + args.device + "' is not one this backend runs on; use 'cpu'");
+      throw Error(NNPORT_UNAVAILABLE, "xnnpack: device '" + args.device +
+                                          "' is not one this backend runs on; use 'cpu'");
     }
     ensure_initialized();
     std::vector<std::string> out;

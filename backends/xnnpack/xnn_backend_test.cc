@@ -46,7 +46,8 @@ TEST_P(XnnModel, MatchesOnnxRuntime) {
   const Case& c = GetParam();
   const std::string onnx = c.in_testdata ? xnn_test::testdata(std::string(c.model) + ".onnx")
                                          : xnn_test::model_file(c.model);
-  if (onnx.empty()) GTEST_SKIP() << "test model '" << c.model << "' not found; run tests/models/export.py";
+  if (onnx.empty())
+    GTEST_SKIP() << "test model '" << c.model << "' not found; run tests/models/export.py";
   auto files = xnn_test::convert(onnx, xnn_test::xnn_config(kOneThread));
   ASSERT_TRUE(files.ok()) << files.status().message();
   ASSERT_EQ(files->size(), 1u);
@@ -87,12 +88,11 @@ TEST_P(XnnModel, MatchesOnnxRuntime) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Models, XnnModel,
-    ::testing::Values(Case{"resnet18", {1}}, Case{"mobilenet_v2", {1, 4, 1}},
-                      Case{"efficientnet_b0", {1, 4}}, Case{"tiny_mlp", {1}},
-                      Case{"ops_mix", {1, 3}, true}),
-    [](const auto& info) { return std::string(info.param.model); });
+INSTANTIATE_TEST_SUITE_P(Models, XnnModel,
+                         ::testing::Values(Case{"resnet18", {1}}, Case{"mobilenet_v2", {1, 4, 1}},
+                                           Case{"efficientnet_b0", {1, 4}}, Case{"tiny_mlp", {1}},
+                                           Case{"ops_mix", {1, 3}, true}),
+                         [](const auto& info) { return std::string(info.param.model); });
 
 TEST(XnnBackend, SqueezenetConcatIsAClearConversionError) {
   const std::string onnx = xnn_test::model_file("squeezenet1_1");
@@ -113,7 +113,8 @@ struct Verdict {
 };
 
 std::vector<Verdict> check_model(const std::string& onnx, std::string* err) {
-  const std::string lib = std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins/libnnport_backend_xnnpack.so";
+  const std::string lib =
+      std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins/libnnport_backend_xnnpack.so";
   void* h = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (h == nullptr) {
     *err = dlerror();
@@ -177,15 +178,17 @@ TEST(XnnBackend, DISABLED_Latency) {
       auto w = xnn->build_wrapper(*files, "cpu", {}, {}, cfg);
       ASSERT_TRUE(w.ok()) << w.status().message();
       NamedTensors inputs;
-      inputs.set("input", xnn_test::tile_batch(
-                              xnn_test::read_npy_or_throw(xnn_test::models_dir() + "/" + name +
-                                                          "/inputs/input.npy"),
-                              1));
+      inputs.set("input",
+                 xnn_test::tile_batch(xnn_test::read_npy_or_throw(xnn_test::models_dir() + "/" +
+                                                                  name + "/inputs/input.npy"),
+                                      1));
       std::vector<double> ms;
       for (int i = 0; i < 30; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         ASSERT_TRUE(w->forward(inputs).ok());
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
       }
       std::sort(ms.begin(), ms.end());
       std::printf("[ latency  ] %s batch 1, %d thread(s): median %.2f ms, min %.2f ms\n", name,

@@ -44,8 +44,8 @@ bool same_order_as_nchw(const std::vector<int64_t>& s) {
 std::vector<int64_t> xnn_pads(const std::vector<int64_t>& p) { return {p[0], p[3], p[2], p[1]}; }
 
 bool has_range(const std::string& op) {
-  static const std::set<std::string> ops = {"conv2d", "dwconv2d", "fc",        "add",
-                                            "mul",    "sub",      "div",       "avgpool2d",
+  static const std::set<std::string> ops = {"conv2d",    "dwconv2d",   "fc",   "add",
+                                            "mul",       "sub",        "div",  "avgpool2d",
                                             "maxpool2d", "gavgpool2d", "clamp"};
   return ops.count(op) != 0;
 }
@@ -90,15 +90,15 @@ class Converter {
       const auto& n = g.node(i);
       plugin::NodeSupport v;
       v.node_name = n.name();
-      v.op_type = (n.domain().empty() || n.domain() == "ai.onnx" ? "" : n.domain() + "::") +
-                  n.op_type();
+      v.op_type =
+          (n.domain().empty() || n.domain() == "ai.onnx" ? "" : n.domain() + "::") + n.op_type();
       try {
         lower(n);
         v.supported = true;
       } catch (const Unsupported& e) {
         if (!keep_going_) {
-          throw Error(NNPORT_UNIMPLEMENTED, "xnnpack: cannot convert '" + path_ + "': " +
-                                                node_label(n, size_t(i)) + ": " + e.what());
+          throw Error(NNPORT_UNIMPLEMENTED, "xnnpack: cannot convert '" + path_ +
+                                                "': " + node_label(n, size_t(i)) + ": " + e.what());
         }
         v.reason = e.what();
         mark_unknown(n);
@@ -142,8 +142,8 @@ class Converter {
       model_.inputs.push_back(std::move(port));
     } catch (const Unsupported& e) {
       if (!keep_going_) {
-        throw Error(NNPORT_UNIMPLEMENTED, "xnnpack: cannot convert '" + path_ +
-                                              "': graph input '" + in.name() + "' " + e.what());
+        throw Error(NNPORT_UNIMPLEMENTED, "xnnpack: cannot convert '" + path_ + "': graph input '" +
+                                              in.name() + "' " + e.what());
       }
       unknown_[in.name()] = "graph input '" + in.name() + "' " + e.what();
     }
@@ -153,8 +153,8 @@ class Converter {
     std::set<uint32_t> seen;
     for (const auto& out : m_.graph().output()) {
       auto fail = [&](const std::string& why) {
-        throw Error(NNPORT_UNIMPLEMENTED,
-                    "xnnpack: cannot convert '" + path_ + "': graph output '" + out.name() + "' " + why);
+        throw Error(NNPORT_UNIMPLEMENTED, "xnnpack: cannot convert '" + path_ +
+                                              "': graph output '" + out.name() + "' " + why);
       };
       const auto it = acts_.find(out.name());
       if (it == acts_.end()) fail("is a constant or not computed by the graph");
@@ -222,7 +222,8 @@ class Converter {
         throw Unsupported("its output " + dims_text(onnx_shape) +
                           " would have a dynamic dim other than the batch");
       }
-      if (onnx_shape[d] == 0) throw Unsupported("its output " + dims_text(onnx_shape) + " is empty");
+      if (onnx_shape[d] == 0)
+        throw Unsupported("its output " + dims_text(onnx_shape) + " is empty");
     }
     model_.values.push_back(Value{to_xnn_dims(onnx_shape), {}, -1});
     return uint32_t(model_.values.size() - 1);
@@ -336,8 +337,8 @@ class Converter {
     if (op == "Softmax") return softmax(n);
     if (op == "Identity" || op == "Dropout") return alias(n);
     if (op == "Constant") return constant(n);
-    static const std::set<std::string> missing = {"Concat", "Split", "Transpose", "Slice",
-                                                  "Gather", "Pad"};
+    static const std::set<std::string> missing = {"Concat", "Split",  "Transpose",
+                                                  "Slice",  "Gather", "Pad"};
     if (missing.count(op)) {
       throw Unsupported("the XNNPACK snapshot this backend uses (2022-02-16) has no " + op +
                         " operator at subgraph level; run this model on another backend "
@@ -376,7 +377,8 @@ class Converter {
 
   void conv(const onnx::NodeProto& n) {
     const Act x = act(n, 0);
-    if (x.shape.size() != 4) throw Unsupported("only 2-D convolution on 4-D NCHW input is supported");
+    if (x.shape.size() != 4)
+      throw Unsupported("only 2-D convolution on 4-D NCHW input is supported");
     const Constant& w = float_weight(n, 1, "weight");
     if (w.dims.size() != 4) throw Unsupported("the weight is not 4-D [M, C/group, kH, kW]");
     require_plain_2d_attrs(n);
@@ -389,7 +391,8 @@ class Converter {
     const int64_t g = attr_int(n, "group", 1);
     const int64_t C = x.shape[1], M = w.dims[0], Cg = w.dims[1], kh = w.dims[2], kw = w.dims[3];
     const auto ks = attr_ints(n, "kernel_shape", {kh, kw});
-    if (ks != std::vector<int64_t>{kh, kw}) throw Unsupported("kernel_shape disagrees with the weight");
+    if (ks != std::vector<int64_t>{kh, kw})
+      throw Unsupported("kernel_shape disagrees with the weight");
     if (g < 1 || C % g != 0 || M % g != 0 || Cg != C / g) {
       throw Unsupported("group = " + std::to_string(g) + " does not fit input channels " +
                         std::to_string(C) + " and weight " + dims_text(w.dims));
@@ -441,8 +444,9 @@ class Converter {
                              model_.nodes[producer_.at(x.id)].op == "dwconv2d") &&
                             std::isinf(model_.nodes[producer_.at(x.id)].out_max);
     if (!after_conv) {
-      throw Unsupported("BatchNormalization is supported only right after a Conv whose output "
-                        "feeds nothing else (it is folded into that Conv's weights)");
+      throw Unsupported(
+          "BatchNormalization is supported only right after a Conv whose output "
+          "feeds nothing else (it is folded into that Conv's weights)");
     }
     if (attr_int(n, "training_mode", 0) != 0) throw Unsupported("training_mode = 1");
     for (int k = 1; k < n.output_size(); ++k) {
@@ -455,7 +459,8 @@ class Converter {
     const Constant& mean = float_weight(n, 3, "mean");
     const Constant& var = float_weight(n, 4, "var");
     for (const Constant* c : {&gamma, &beta, &mean, &var}) {
-      if (c->numel() != M) throw Unsupported("its parameters are not [C] with C = " + std::to_string(M));
+      if (c->numel() != M)
+        throw Unsupported("its parameters are not [C] with C = " + std::to_string(M));
     }
     const float eps = attr_float(n, "epsilon", 1e-5f);
     auto& f = model_.values[conv.inputs[1]].data;
@@ -465,7 +470,8 @@ class Converter {
     for (int64_t o = 0; o < M; ++o) {
       const float s = gamma.f[size_t(o)] / std::sqrt(var.f[size_t(o)] + eps);
       b[size_t(o)] = (b[size_t(o)] - mean.f[size_t(o)]) * s + beta.f[size_t(o)];
-      for (size_t k = 0; k < per_o; ++k) f[depthwise ? k * size_t(M) + size_t(o) : size_t(o) * per_o + k] *= s;
+      for (size_t k = 0; k < per_o; ++k)
+        f[depthwise ? k * size_t(M) + size_t(o) : size_t(o) * per_o + k] *= s;
     }
     define(n, x);
   }
@@ -501,9 +507,10 @@ class Converter {
     const Act x = act(n, 0);
     const std::vector<int64_t> ones(x.shape.size(), 1);
     const uint32_t scaled = value(x.shape), out = value(x.shape);
-    emit("mul", {x.id, weight(ones, {attr_float(n, "alpha", 0.2f)})}, scaled, nlohmann::json::object());
-    emit("add", {scaled, weight(ones, {attr_float(n, "beta", 0.5f)})}, out, nlohmann::json::object(),
-         0.0f, 1.0f);
+    emit("mul", {x.id, weight(ones, {attr_float(n, "alpha", 0.2f)})}, scaled,
+         nlohmann::json::object());
+    emit("add", {scaled, weight(ones, {attr_float(n, "beta", 0.5f)})}, out,
+         nlohmann::json::object(), 0.0f, 1.0f);
     define(n, Act{x.shape, out});
   }
 
@@ -559,7 +566,8 @@ class Converter {
     std::vector<int64_t> out(rank);
     for (size_t i = 0; i < rank; ++i) {
       const size_t ia = i + a.shape.size(), ib = i + b.shape.size();
-      const int64_t da = ia >= rank ? a.shape[ia - rank] : 1, db = ib >= rank ? b.shape[ib - rank] : 1;
+      const int64_t da = ia >= rank ? a.shape[ia - rank] : 1,
+                    db = ib >= rank ? b.shape[ib - rank] : 1;
       if (da == db || db == 1) {
         out[i] = da;
       } else if (da == 1) {
@@ -594,8 +602,9 @@ class Converter {
     if (!max && (dil[0] != 1 || dil[1] != 1)) throw Unsupported("dilations other than 1");
     if (!max && attr_int(n, "count_include_pad", 0) != 0 &&
         std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p != 0; })) {
-      throw Unsupported("count_include_pad = 1 with non-zero pads (XNNPACK averages over the "
-                        "input pixels only)");
+      throw Unsupported(
+          "count_include_pad = 1 with non-zero pads (XNNPACK averages over the "
+          "input pixels only)");
     }
     const bool ceil_mode = attr_int(n, "ceil_mode", 0) != 0;
     std::vector<int64_t> out_shape = {x.shape[0], x.shape[1], 0, 0};
@@ -605,12 +614,14 @@ class Converter {
       if (span < 0) throw Unsupported("the window is larger than the padded input");
       const int64_t floor_out = span / stride[size_t(d)] + 1;
       int64_t ceil_out = (span + stride[size_t(d)] - 1) / stride[size_t(d)] + 1;
-      if ((ceil_out - 1) * stride[size_t(d)] >= in + pads[size_t(d)]) --ceil_out;  // window in padding only
+      if ((ceil_out - 1) * stride[size_t(d)] >= in + pads[size_t(d)])
+        --ceil_out;  // window in padding only
       out_shape[size_t(2 + d)] = floor_out;
       if (ceil_mode && ceil_out > floor_out) {
         if (!max) {
-          throw Unsupported("ceil_mode = 1 changes the output size of this AveragePool; only "
-                            "MaxPool emulates it");
+          throw Unsupported(
+              "ceil_mode = 1 changes the output size of this AveragePool; only "
+              "MaxPool emulates it");
         }
         // Extra end padding: XNNPACK's max pooling never picks a padding pixel.
         pads[size_t(d + 2)] += (ceil_out - 1) * stride[size_t(d)] + ek - (span + ek);
@@ -659,7 +670,8 @@ class Converter {
   void reshape(const onnx::NodeProto& n) {
     const Act x = act(n, 0);
     const Constant* s = konst(n, 1);
-    if (s == nullptr || s->is_float) throw Unsupported("the shape input is not a constant int64 tensor");
+    if (s == nullptr || s->is_float)
+      throw Unsupported("the shape input is not a constant int64 tensor");
     if (attr_int(n, "allowzero", 0) != 0) throw Unsupported("allowzero = 1");
     std::vector<int64_t> out = s->i;
     int infer = -1;
@@ -692,11 +704,14 @@ class Converter {
         if (int(i) != infer && !(dynamic && i == 0)) known *= out[i];
       }
       const int64_t total = dynamic ? product(x.shape, 1) : product(x.shape);
-      if (known <= 0 || total % known != 0) throw Unsupported("the shape does not divide the input");
+      if (known <= 0 || total % known != 0)
+        throw Unsupported("the shape does not divide the input");
       out[size_t(infer)] = total / known;
     }
-    if ((dynamic ? product(out, 1) : product(out)) != (dynamic ? product(x.shape, 1) : product(x.shape))) {
-      throw Unsupported("shape " + dims_text(out) + " does not hold the input " + dims_text(x.shape));
+    if ((dynamic ? product(out, 1) : product(out)) !=
+        (dynamic ? product(x.shape, 1) : product(x.shape))) {
+      throw Unsupported("shape " + dims_text(out) + " does not hold the input " +
+                        dims_text(x.shape));
     }
     reshape_to(n, x, out);
   }
@@ -762,8 +777,9 @@ class Converter {
     if (axis < 0) axis += r;
     // XNNPACK normalizes over its innermost dim: C for NHWC, else the last.
     const int64_t inner = r == 4 ? 1 : r - 1;
-    const bool ok = opset_ >= 13 ? axis == inner
-                                 : (r == 4 ? axis == 1 && x.shape[2] * x.shape[3] == 1 : axis == r - 1);
+    const bool ok = opset_ >= 13
+                        ? axis == inner
+                        : (r == 4 ? axis == 1 && x.shape[2] * x.shape[3] == 1 : axis == r - 1);
     if (!ok) {
       throw Unsupported("softmax over axis " + std::to_string(axis) + " of " + dims_text(x.shape) +
                         " is not supported; only over the channels of a 4-D tensor or the last "
@@ -774,7 +790,8 @@ class Converter {
 
   void alias(const onnx::NodeProto& n) {
     for (int k = 1; k < n.output_size(); ++k) {
-      if (!n.output(k).empty() && uses_[n.output(k)] > 0) throw Unsupported("its mask output is used");
+      if (!n.output(k).empty() && uses_[n.output(k)] > 0)
+        throw Unsupported("its mask output is used");
     }
     if (n.op_type() == "Dropout" && n.input_size() > 2 && !n.input(2).empty()) {
       const Constant* t = konst(n, 2);

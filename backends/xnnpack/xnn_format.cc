@@ -83,14 +83,14 @@ void write_model(const Model& model, const std::string& path) {
   json inputs = json::array(), outputs = json::array();
   for (const Port& p : model.inputs) inputs.push_back(port_to_json(p));
   for (const Port& p : model.outputs) outputs.push_back(port_to_json(p));
-  const std::string header = json{{"format", "nnport-xnnpack"},
-                                  {"producer", "nnport onnx2xnnpack"},
-                                  {"source", model.source},
-                                  {"values", values},
-                                  {"nodes", nodes},
-                                  {"inputs", inputs},
-                                  {"outputs", outputs}}
-                                 .dump();
+  const std::string header = json{
+      {"format", "nnport-xnnpack"},
+      {"producer", "nnport onnx2xnnpack"},
+      {"source", model.source},
+      {"values", values},
+      {"nodes", nodes},
+      {"inputs", inputs},
+      {"outputs", outputs}}.dump();
   const uint64_t header_size = header.size();
   const uint64_t blob_offset = align_up(kPrefixSize + header_size);
 
@@ -133,7 +133,8 @@ LoadedModel read_model(const std::string& path) {
   }
   // Aligned storage: XNNPACK reads static weights in place (the blob offset
   // is a multiple of 64, so each weight stays 64-byte aligned).
-  const uint64_t alloc = file_size + kAlign;  // slack: XNNPACK may read XNN_EXTRA_BYTES past a weight
+  const uint64_t alloc =
+      file_size + kAlign;  // slack: XNNPACK may read XNN_EXTRA_BYTES past a weight
   std::shared_ptr<unsigned char> bytes(
       static_cast<unsigned char*>(::operator new(alloc, std::align_val_t(kAlign))),
       [](unsigned char* p) { ::operator delete(p, std::align_val_t(kAlign)); });
@@ -144,13 +145,14 @@ LoadedModel read_model(const std::string& path) {
   }
   const unsigned char* p = bytes.get();
   if (std::memcmp(p, kMagic, sizeof kMagic) != 0) {
-    bad(path, "it does not start with the magic bytes 'NNPXNNPK' (is it an .onnx or another "
-              "backend's file?)");
+    bad(path,
+        "it does not start with the magic bytes 'NNPXNNPK' (is it an .onnx or another "
+        "backend's file?)");
   }
   const auto version = read_le<uint32_t>(p + 8);
   if (version != kFormatVersion) {
-    bad(path, "its format version is " + std::to_string(version) + " but this nnport reads version " +
-                  std::to_string(kFormatVersion));
+    bad(path, "its format version is " + std::to_string(version) +
+                  " but this nnport reads version " + std::to_string(kFormatVersion));
   }
   const auto header_size = read_le<uint64_t>(p + 16);
   const auto blob_offset = read_le<uint64_t>(p + 24);
@@ -172,7 +174,8 @@ LoadedModel read_model(const std::string& path) {
     for (const json& jv : h.at("values")) {
       Value v;
       v.dims = jv.at("dims").get<std::vector<int64_t>>();
-      if (v.dims.size() > 6) bad(path, "a value has rank " + std::to_string(v.dims.size()) + " > 6");
+      if (v.dims.size() > 6)
+        bad(path, "a value has rank " + std::to_string(v.dims.size()) + " > 6");
       for (int64_t d : v.dims) {
         if (d < -1 || d == 0) bad(path, "a value has the invalid dim " + std::to_string(d));
       }

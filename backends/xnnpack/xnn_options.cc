@@ -29,12 +29,12 @@ Options parse_options(const std::string& deploy_cfg_json) {
     if (key == "type" || key == "common_config" || key == "model_inputs") continue;
     if (key == "num_threads") {
       if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > kMaxThreads) {
-        throw plugin::Error(
-            NNPORT_INVALID_ARGUMENT,
-            "xnnpack: backend_config.num_threads = " + v.dump() +
-                " is invalid: expected an integer from 1 to " + std::to_string(kMaxThreads) +
-                " (or leave the key out for the default, min(usable CPUs, " +
-                std::to_string(kDefaultThreadCap) + "))");
+        throw plugin::Error(NNPORT_INVALID_ARGUMENT,
+                            "xnnpack: backend_config.num_threads = " + v.dump() +
+                                " is invalid: expected an integer from 1 to " +
+                                std::to_string(kMaxThreads) +
+                                " (or leave the key out for the default, min(usable CPUs, " +
+                                std::to_string(kDefaultThreadCap) + "))");
       }
       opts.num_threads = v.get<int>();
     } else {

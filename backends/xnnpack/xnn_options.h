@@ -8,7 +8,7 @@
 
 namespace nnport::xnn {
 
-inline constexpr int kMaxThreads = 256;     // anything above is a typo, not a machine
+inline constexpr int kMaxThreads = 256;      // anything above is a typo, not a machine
 inline constexpr int kDefaultThreadCap = 4;  // default: usable CPUs, at most this many
 
 struct Options {

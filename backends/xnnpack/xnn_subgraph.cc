@@ -27,10 +27,10 @@ uint32_t u32(const nlohmann::json& a, size_t i) { return a.at(i).get<uint32_t>()
 }  // namespace
 
 std::string status_text(xnn_status status) {
-  static const char* const names[] = {"success",           "uninitialized",
-                                      "invalid_parameter", "invalid_state",
-                                      "unsupported_parameter", "unsupported_hardware",
-                                      "out_of_memory"};
+  static const char* const names[] = {
+      "success",       "uninitialized",         "invalid_parameter",
+      "invalid_state", "unsupported_parameter", "unsupported_hardware",
+      "out_of_memory"};
   const int i = static_cast<int>(status);
   const std::string name = i >= 0 && i < 7 ? names[i] : "unknown";
   return "xnn_status_" + name + " (" + std::to_string(i) + ")";
@@ -88,17 +88,18 @@ SubgraphPtr define_subgraph(const Model& model, int64_t batch,
     const float lo = n.out_min, hi = n.out_max;
     try {
       if (n.op == "conv2d") {
-        s = xnn_define_convolution_2d(raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2),
-                                      u32(a.at("pads"), 3), u32(a.at("kernel"), 0), u32(a.at("kernel"), 1),
-                                      u32(a.at("stride"), 0), u32(a.at("stride"), 1), 1, 1,
-                                      a.at("groups").get<uint32_t>(), a.at("group_in").get<size_t>(),
-                                      a.at("group_out").get<size_t>(), lo, hi, in(0), in(1), in(2),
-                                      out, 0);
+        s = xnn_define_convolution_2d(
+            raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2),
+            u32(a.at("pads"), 3), u32(a.at("kernel"), 0), u32(a.at("kernel"), 1),
+            u32(a.at("stride"), 0), u32(a.at("stride"), 1), 1, 1, a.at("groups").get<uint32_t>(),
+            a.at("group_in").get<size_t>(), a.at("group_out").get<size_t>(), lo, hi, in(0), in(1),
+            in(2), out, 0);
       } else if (n.op == "dwconv2d") {
         s = xnn_define_depthwise_convolution_2d(
-            raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2), u32(a.at("pads"), 3),
-            u32(a.at("kernel"), 0), u32(a.at("kernel"), 1), u32(a.at("stride"), 0), u32(a.at("stride"), 1), 1,
-            1, a.at("multiplier").get<uint32_t>(), a.at("channels").get<size_t>(), lo, hi, in(0),
+            raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2),
+            u32(a.at("pads"), 3), u32(a.at("kernel"), 0), u32(a.at("kernel"), 1),
+            u32(a.at("stride"), 0), u32(a.at("stride"), 1), 1, 1,
+            a.at("multiplier").get<uint32_t>(), a.at("channels").get<size_t>(), lo, hi, in(0),
             in(1), in(2), out, 0);
       } else if (n.op == "fc") {
         s = xnn_define_fully_connected(raw, lo, hi, in(0), in(1), in(2), out, 0);
@@ -119,16 +120,16 @@ SubgraphPtr define_subgraph(const Model& model, int64_t batch,
       } else if (n.op == "softmax") {
         s = xnn_define_softmax(raw, in(0), out, 0);
       } else if (n.op == "maxpool2d") {
-        s = xnn_define_max_pooling_2d(raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2),
-                                      u32(a.at("pads"), 3), u32(a.at("kernel"), 0), u32(a.at("kernel"), 1),
-                                      u32(a.at("stride"), 0), u32(a.at("stride"), 1),
-                                      u32(a.at("dilation"), 0), u32(a.at("dilation"), 1), lo, hi, in(0),
-                                      out, 0);
+        s = xnn_define_max_pooling_2d(
+            raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2),
+            u32(a.at("pads"), 3), u32(a.at("kernel"), 0), u32(a.at("kernel"), 1),
+            u32(a.at("stride"), 0), u32(a.at("stride"), 1), u32(a.at("dilation"), 0),
+            u32(a.at("dilation"), 1), lo, hi, in(0), out, 0);
       } else if (n.op == "avgpool2d") {
-        s = xnn_define_average_pooling_2d(raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1),
-                                          u32(a.at("pads"), 2), u32(a.at("pads"), 3), u32(a.at("kernel"), 0),
-                                          u32(a.at("kernel"), 1), u32(a.at("stride"), 0),
-                                          u32(a.at("stride"), 1), lo, hi, in(0), out, 0);
+        s = xnn_define_average_pooling_2d(
+            raw, u32(a.at("pads"), 0), u32(a.at("pads"), 1), u32(a.at("pads"), 2),
+            u32(a.at("pads"), 3), u32(a.at("kernel"), 0), u32(a.at("kernel"), 1),
+            u32(a.at("stride"), 0), u32(a.at("stride"), 1), lo, hi, in(0), out, 0);
       } else if (n.op == "gavgpool2d") {
         s = xnn_define_global_average_pooling_2d(raw, lo, hi, in(0), out, 0);
       } else if (n.op == "reshape") {
@@ -147,8 +148,8 @@ SubgraphPtr define_subgraph(const Model& model, int64_t batch,
     }
     if (s != xnn_status_success) {
       throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: " + what + ": XNNPACK refused node #" +
-                                               std::to_string(k) + " (" + n.op + "): " +
-                                               status_text(s));
+                                               std::to_string(k) + " (" + n.op +
+                                               "): " + status_text(s));
     }
   }
   return sg;

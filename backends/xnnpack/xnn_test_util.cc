@@ -27,13 +27,15 @@ std::string model_file(const std::string& name) {
   return fs::is_regular_file(f) ? f : std::string();
 }
 
-std::string testdata(const std::string& file) { return std::string(NNPORT_XNN_TESTDATA) + "/" + file; }
+std::string testdata(const std::string& file) {
+  return std::string(NNPORT_XNN_TESTDATA) + "/" + file;
+}
 
 std::string temp_dir(const std::string& tag) {
   static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() /
-                       ("nnport_xnn_test_" + std::to_string(::getpid()) + "_" +
-                        std::to_string(counter++) + "_" + tag);
+  const fs::path dir =
+      fs::temp_directory_path() / ("nnport_xnn_test_" + std::to_string(::getpid()) + "_" +
+                                   std::to_string(counter++) + "_" + tag);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();

@@ -12,10 +12,10 @@
 
 namespace nnport::xnn_test {
 
-std::string models_dir();                            // NNPORT_MODELS_DIR or tests/models/out
-std::string model_file(const std::string& name);     // "" when absent
-std::string testdata(const std::string& file);       // backends/xnnpack/testdata/<file>
-std::string temp_dir(const std::string& tag);        // a fresh empty directory
+std::string models_dir();                         // NNPORT_MODELS_DIR or tests/models/out
+std::string model_file(const std::string& name);  // "" when absent
+std::string testdata(const std::string& file);    // backends/xnnpack/testdata/<file>
+std::string temp_dir(const std::string& tag);     // a fresh empty directory
 
 // A backend from the build tree's plugin folder, or nullptr with *why.
 const BackendManager* backend(const std::string& name, std::string* why);
@@ -39,9 +39,9 @@ Errors compare(const Tensor& a, const Tensor& ref);  // +inf when shapes differ
 
 }  // namespace nnport::xnn_test
 
-#define XNN_TEST_REQUIRE_BACKEND(var, name)                                               \
-  std::string var##_why;                                                                  \
-  const ::nnport::BackendManager* var = ::nnport::xnn_test::backend(name, &var##_why);    \
+#define XNN_TEST_REQUIRE_BACKEND(var, name)                                            \
+  std::string var##_why;                                                               \
+  const ::nnport::BackendManager* var = ::nnport::xnn_test::backend(name, &var##_why); \
   ASSERT_NE(var, nullptr) << var##_why
 
 #endif  // NNPORT_BACKENDS_XNNPACK_XNN_TEST_UTIL_H_

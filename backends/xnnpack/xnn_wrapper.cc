@@ -58,7 +58,10 @@ class XnnWrapper : public plugin::Wrapper {
     // Every boundary value must be a computed tensor of the graph.
     for (const auto* ports : {&m.inputs, &m.outputs}) {
       for (const Port& p : *ports) {
-        if (m.values[p.value].offset >= 0 || m.values[p.value].dims.size() != p.dims.size()) {
+        std::vector<int64_t> want = p.dims;  // the value's dims: NHWC for an nchw port
+        if (p.nchw && want.size() == 4) want = {p.dims[0], p.dims[2], p.dims[3], p.dims[1]};
+        if (m.values[p.value].offset >= 0 || m.values[p.value].dims != want ||
+            (p.nchw && p.dims.size() != 4)) {
           throw Error(NNPORT_INVALID_ARGUMENT,
                       "xnnpack: '" + path_ + "' is inconsistent: port '" + p.name +
                           "' does not match its value; convert the ONNX model again with this "
@@ -78,9 +81,9 @@ class XnnWrapper : public plugin::Wrapper {
       std::sort(given.begin(), given.end());
       std::sort(sorted_model.begin(), sorted_model.end());
       if (given != sorted_model) {
-        throw Error(NNPORT_INVALID_ARGUMENT,
-                    "xnnpack: input_names do not match the model's inputs (" + join(model_names) +
-                        ")");
+        throw Error(
+            NNPORT_INVALID_ARGUMENT,
+            "xnnpack: input_names do not match the model's inputs (" + join(model_names) + ")");
       }
     }
     for (const Port& p : m.inputs) inputs_.push_back(info(p));
@@ -95,7 +98,8 @@ class XnnWrapper : public plugin::Wrapper {
           for (const Port& p : m.outputs) names.push_back(p.name);
           throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: output '" + name +
                                                    "' is unknown or repeated; the model's outputs "
-                                                   "are " + join(names));
+                                                   "are " +
+                                                   join(names));
         }
         selected_.push_back(i);
       }
@@ -120,17 +124,16 @@ class XnnWrapper : public plugin::Wrapper {
       const nnport_tensor& t = in[i];
       const Port& p = m.inputs[i];
       if (t.dtype != NNPORT_DTYPE_FLOAT32 || size_t(t.rank) != p.dims.size()) {
-        throw Error(NNPORT_INVALID_ARGUMENT,
-                    "xnnpack: input '" + p.name + "' must be float32 of rank " +
-                        std::to_string(p.dims.size()));
+        throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: input '" + p.name +
+                                                 "' must be float32 of rank " +
+                                                 std::to_string(p.dims.size()));
       }
       for (size_t d = 0; d < p.dims.size(); ++d) {
         if (p.dims[d] >= 0 ? t.dims[d] != p.dims[d] : t.dims[d] < 1) {
-          throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: input '" + p.name + "' dim " +
-                                                   std::to_string(d) + " is " +
-                                                   std::to_string(t.dims[d]) + ", expected " +
-                                                   (p.dims[d] >= 0 ? std::to_string(p.dims[d])
-                                                                   : std::string(">= 1")));
+          throw Error(NNPORT_INVALID_ARGUMENT,
+                      "xnnpack: input '" + p.name + "' dim " + std::to_string(d) + " is " +
+                          std::to_string(t.dims[d]) + ", expected " +
+                          (p.dims[d] >= 0 ? std::to_string(p.dims[d]) : std::string(">= 1")));
         }
         if (p.dims[d] < 0) {
           if (batch_set && t.dims[d] != batch) {
@@ -149,9 +152,9 @@ class XnnWrapper : public plugin::Wrapper {
       const Port& p = m.inputs[i];
       Buffer& buf = current_->inputs[i];
       if (in[i].nbytes != buf.count * sizeof(float)) {
-        throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: input '" + p.name + "' has " +
-                                                 std::to_string(in[i].nbytes) + " bytes, expected " +
-                                                 std::to_string(buf.count * sizeof(float)));
+        throw Error(NNPORT_INVALID_ARGUMENT,
+                    "xnnpack: input '" + p.name + "' has " + std::to_string(in[i].nbytes) +
+                        " bytes, expected " + std::to_string(buf.count * sizeof(float)));
       }
       const auto* src = static_cast<const float*>(in[i].data);
       if (p.nchw) {
@@ -163,7 +166,8 @@ class XnnWrapper : public plugin::Wrapper {
   }
 
   void execute() override {
-    if (current_ == nullptr) throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: execute before set_inputs");
+    if (current_ == nullptr)
+      throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: execute before set_inputs");
     const xnn_status s = xnn_invoke_runtime(current_->runtime.get());
     if (s != xnn_status_success) {
       throw Error(NNPORT_INTERNAL, "xnnpack: xnn_invoke_runtime failed: " + status_text(s));
@@ -171,7 +175,8 @@ class XnnWrapper : public plugin::Wrapper {
   }
 
   void get_outputs(nnport_output* out, size_t count) override {
-    if (current_ == nullptr) throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: no outputs before execute");
+    if (current_ == nullptr)
+      throw Error(NNPORT_INVALID_ARGUMENT, "xnnpack: no outputs before execute");
     for (size_t k = 0; k < count && k < selected_.size(); ++k) {
       const Port& p = lm_.model.outputs[selected_[k]];
       const Buffer& buf = current_->outputs[selected_[k]];
@@ -255,8 +260,8 @@ class XnnWrapper : public plugin::Wrapper {
     }
     const xnn_status ss = xnn_setup_runtime(rt, ext.size(), ext.data());
     if (ss != xnn_status_success) {
-      throw Error(NNPORT_INTERNAL, "xnnpack: xnn_setup_runtime for '" + path_ + "' failed: " +
-                                       status_text(ss));
+      throw Error(NNPORT_INTERNAL,
+                  "xnnpack: xnn_setup_runtime for '" + path_ + "' failed: " + status_text(ss));
     }
     // The subgraph may go: the runtime keeps what it needs (weights stay in lm_).
     return *instances_.emplace(batch, std::move(inst)).first->second;
