@@ -158,6 +158,15 @@ TEST(XnnBackend, CheckModelGivesOneVerdictPerNode) {
   }
   EXPECT_GT(concats, 0);
 
+  for (const char* name : {"resnet18", "mobilenet_v2", "efficientnet_b0"}) {
+    const std::string file = xnn_test::model_file(name);
+    if (file.empty()) continue;
+    for (const auto& v : check_model(file, &err)) {
+      EXPECT_TRUE(v.supported) << name << ": " << v.name << " (" << v.op << "): " << v.reason;
+    }
+    EXPECT_TRUE(err.empty()) << err;
+  }
+
   const auto dil = check_model(xnn_test::testdata("bad_dilations.onnx"), &err);
   ASSERT_EQ(dil.size(), 1u) << err;
   EXPECT_FALSE(dil[0].supported);

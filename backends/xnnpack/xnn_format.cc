@@ -210,6 +210,10 @@ LoadedModel read_model(const std::string& path) {
       n.op = jn.at("op").get<std::string>();
       n.inputs = ids(jn.at("in"), true);
       n.outputs = ids(jn.at("out"), false);
+      if (n.outputs.size() != 1) {
+        bad(path, "node #" + std::to_string(m.nodes.size()) + " has " +
+                      std::to_string(n.outputs.size()) + " outputs, expected 1");
+      }
       n.attrs = jn.at("attrs");
       if (jn.contains("min")) n.out_min = jn.at("min").get<float>();
       if (jn.contains("max")) n.out_max = jn.at("max").get<float>();
