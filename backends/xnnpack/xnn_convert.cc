@@ -71,6 +71,7 @@ class Converter {
     if (keep_going_) infer_shapes();
     for (const auto& n : g.node()) {
       for (const auto& in : n.input()) ++uses_[in];
+      for (const auto& in : n.input()) readers_[in].push_back(&n);
     }
     for (const auto& out : g.output()) ++uses_[out.name()];
     std::set<std::string> init_names;
@@ -645,14 +646,43 @@ class Converter {
   }
 
   void reshape_to(const onnx::NodeProto& n, const Act& x, const std::vector<int64_t>& out_shape) {
-    if (!same_order_as_nchw(x.shape) || !same_order_as_nchw(out_shape)) {
+    const bool nhwc_flat = !same_order_as_nchw(x.shape) && out_shape.size() == 2 &&
+                           out_shape[1] == product(x.shape, 1) && feeds_only_fc(n.output(0));
+    if (!nhwc_flat && (!same_order_as_nchw(x.shape) || !same_order_as_nchw(out_shape))) {
       throw Unsupported("reshaping " + dims_text(x.shape) + " to " + dims_text(out_shape) +
                         " would need an NHWC->NCHW transpose (a 4-D tensor with C > 1 and "
-                        "H*W > 1), which this XNNPACK snapshot lacks");
+                        "H*W > 1), which this XNNPACK snapshot lacks; only a flatten read by "
+                        "nothing but one Gemm/MatMul with constant weights is taken");
     }
     const uint32_t out = value(out_shape);
     emit("reshape", {x.id}, out, nlohmann::json::object());
     define(n, Act{out_shape, out});
+    // The rows come out in H, W, C order: the one FC reading them permutes its weights.
+    if (nhwc_flat) hwc_rows_[n.output(0)] = {x.shape[1], x.shape[2], x.shape[3]};
+  }
+
+  // True when name is read by exactly one node, a Gemm (transA = 0) or
+  // MatMul taking it as A with a constant B, and is no graph output.
+  bool feeds_only_fc(const std::string& name) {
+    const auto it = readers_.find(name);
+    if (uses_[name] != 1 || it == readers_.end() || it->second.size() != 1) return false;
+    const onnx::NodeProto& r = *it->second[0];
+    if (r.input_size() < 2 || r.input(0) != name || !consts_.count(r.input(1))) return false;
+    return (r.op_type() == "Gemm" && attr_int(r, "transA", 0) == 0) || r.op_type() == "MatMul";
+  }
+
+  // Reorders the K columns of an [N, K] filter from C, H, W to H, W, C when
+  // A is a flatten of an NHWC tensor (see reshape_to).
+  void match_rows(const std::string& a_name, std::vector<float>& f, int64_t N, int64_t K) {
+    const auto it = hwc_rows_.find(a_name);
+    if (it == hwc_rows_.end()) return;
+    const auto [C, H, W] = it->second;
+    if (C * H * W != K) throw Unsupported("internal: flatten size does not match K");
+    const std::vector<float> src = f;
+    for (int64_t o = 0; o < N; ++o)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t hw = 0; hw < H * W; ++hw)
+          f[size_t(o * K + hw * C + c)] = src[size_t(o * K + c * H * W + hw)];
   }
 
   void flatten(const onnx::NodeProto& n) {
@@ -750,6 +780,7 @@ class Converter {
       for (float& v : bv) v *= beta;
       bias = weight({N}, std::move(bv));
     }
+    match_rows(n.input(0), f, N, K);
     fully_connected(n, a, std::move(f), N, bias);
   }
 
@@ -767,6 +798,7 @@ class Converter {
     std::vector<float> f(size_t(N * K));
     for (int64_t o = 0; o < N; ++o)
       for (int64_t k = 0; k < K; ++k) f[size_t(o * K + k)] = b.f[size_t(k * N + o)];
+    match_rows(n.input(0), f, N, K);
     fully_connected(n, a, std::move(f), N, kNone);
   }
 
@@ -843,6 +875,11 @@ class Converter {
   std::map<uint32_t, std::string> owner_;       // value -> the one name allowed to fuse it
   std::map<uint32_t, size_t> producer_;         // value -> index of the node writing it
   std::map<std::string, std::vector<int64_t>> inferred_;
+  std::map<std::string, std::vector<const onnx::NodeProto*>> readers_;  // name -> nodes reading it
+  struct Chw {
+    int64_t c, h, w;
+  };
+  std::map<std::string, Chw> hwc_rows_;  // flattened NHWC tensors -> their C, H, W
 };
 
 }  // namespace

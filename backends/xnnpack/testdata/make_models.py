@@ -66,6 +66,24 @@ def ops_mix():
          [f32("prob", ["batch", 5]), f32("feat", ["batch", 16, 2, 2])], inits)
 
 
+def flatten_fc():
+    """Flatten / Reshape of [N, C, H, W] with H*W > 1 read only by a Gemm or
+    MatMul: taken by permuting the FC weights to the NHWC row order."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+        n("Relu", ["c"], ["r"], name="relu"),
+        n("Flatten", ["r"], ["f"], name="flatten"),
+        n("Gemm", ["f", "wg", "bg"], ["fc"], transB=1, name="gemm"),
+        n("Reshape", ["r", "shape"], ["rs"], name="reshape"),
+        n("MatMul", ["rs", "wm"], ["mm"], name="matmul"),
+    ]
+    inits = [init("w", 4, 3, 3, 3), init("wg", 5, 256), init("bg", 5), init("wm", 256, 3),
+             numpy_helper.from_array(np.array([0, -1], np.int64), "shape")]
+    save("flatten_fc", nodes, [f32("x", ["batch", 3, 8, 8])],
+         [f32("fc", ["batch", 5]), f32("mm", ["batch", 3])], inits)
+
+
 def conv_model(name, inputs, extra_inits=(), **attrs):
     node = helper.make_node("Conv", ["x", "w"], ["y"], name="the_conv", **attrs)
     inits = [init("w", 4, 3, 3, 3)] if "w" not in [i.name for i in inputs] else []
@@ -74,6 +92,7 @@ def conv_model(name, inputs, extra_inits=(), **attrs):
 
 def main():
     ops_mix()
+    flatten_fc()
     x = f32("x", [1, 3, 8, 8])
     conv_model("bad_dilations", [x], dilations=[2, 2])
     conv_model("bad_auto_pad", [x], auto_pad="SAME_UPPER")
