@@ -92,7 +92,8 @@ INSTANTIATE_TEST_SUITE_P(Models, XnnModel,
                          ::testing::Values(Case{"resnet18", {1}}, Case{"mobilenet_v2", {1, 4, 1}},
                                            Case{"efficientnet_b0", {1, 4}}, Case{"tiny_mlp", {1}},
                                            Case{"ops_mix", {1, 3}, true},
-                                           Case{"flatten_fc", {1, 2}, true}),
+                                           Case{"flatten_fc", {1, 2}, true},
+                                           Case{"seq_ops", {1, 3}, true}),
                          [](const auto& info) { return std::string(info.param.model); });
 
 TEST(XnnBackend, SqueezenetConcatIsAClearConversionError) {

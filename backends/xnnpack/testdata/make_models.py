@@ -84,6 +84,21 @@ def flatten_fc():
          [f32("fc", ["batch", 5]), f32("mm", ["batch", 3])], inits)
 
 
+def seq_ops():
+    """Rank-3 MatMul, Softmax over the last axis, Reshape keeping the dynamic
+    batch, Sub and Div with broadcast constants (opset 13)."""
+    n = helper.make_node
+    nodes = [n("MatMul", ["x", "w"], ["y"], name="matmul"),
+             n("Softmax", ["y"], ["s"], axis=-1, name="softmax"),
+             n("Reshape", ["s", "shape"], ["r"], name="reshape"),
+             n("Sub", ["r", "k"], ["z"], name="sub"),
+             n("Div", ["z", "k2"], ["out"], name="div")]
+    inits = [init("w", 8, 3), numpy_helper.from_array(np.array([0, 15], np.int64), "shape"),
+             init("k", 15), init("k2", 1, 15, positive=True)]
+    save("seq_ops", nodes, [f32("x", ["batch", 5, 8])], [f32("out", ["batch", 15])], inits,
+         opset=13)
+
+
 def conv_model(name, inputs, extra_inits=(), **attrs):
     node = helper.make_node("Conv", ["x", "w"], ["y"], name="the_conv", **attrs)
     inits = [init("w", 4, 3, 3, 3)] if "w" not in [i.name for i in inputs] else []
@@ -93,6 +108,7 @@ def conv_model(name, inputs, extra_inits=(), **attrs):
 def main():
     ops_mix()
     flatten_fc()
+    seq_ops()
     x = f32("x", [1, 3, 8, 8])
     conv_model("bad_dilations", [x], dilations=[2, 2])
     conv_model("bad_auto_pad", [x], auto_pad="SAME_UPPER")
