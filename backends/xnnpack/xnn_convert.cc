@@ -350,7 +350,7 @@ class Converter {
                       "the supported ops)");
   }
 
-  void require_plain_2d_attrs(const onnx::NodeProto& n) {
+  void require_explicit_pads(const onnx::NodeProto& n) {
     const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
     if (auto_pad != "NOTSET") {
       throw Unsupported("auto_pad = " + auto_pad +
@@ -382,7 +382,7 @@ class Converter {
       throw Unsupported("only 2-D convolution on 4-D NCHW input is supported");
     const Constant& w = float_weight(n, 1, "weight");
     if (w.dims.size() != 4) throw Unsupported("the weight is not 4-D [M, C/group, kH, kW]");
-    require_plain_2d_attrs(n);
+    require_explicit_pads(n);
     const auto dil = two(n, "dilations", 1, 2);
     if (dil[0] != 1 || dil[1] != 1) {
       throw Unsupported("dilations " + dims_text(dil) + " are not supported; only [1, 1]");
@@ -587,7 +587,7 @@ class Converter {
   void pool(const onnx::NodeProto& n, bool max) {
     const Act x = act(n, 0);
     if (x.shape.size() != 4) throw Unsupported("only 2-D pooling on 4-D NCHW input is supported");
-    require_plain_2d_attrs(n);
+    require_explicit_pads(n);
     if (n.output_size() > 1 && !n.output(1).empty()) {
       throw Unsupported("its Indices output is not supported");
     }
