@@ -201,9 +201,10 @@ void run_model(const Args& a, const std::string& name, ModelRow& row, const fs::
     const bool dynamic_batch = !s.empty() && s[0] < 0;
     if (dynamic_batch) s[0] = 1;
     auto t = nnport::read_npy(dir + "/inputs/" + in.name + ".npy");
-    if (t.ok() && t->shape() == s) batch1.set(in.name, *t);
-    if (!dynamic_batch) continue;  // make_inputs takes shapes for dynamic inputs only
-    shapes1[in.name] = s;
+    const bool from_file = t.ok() && t->shape() == s;
+    if (from_file) batch1.set(in.name, *t);
+    if (!dynamic_batch) continue;          // make_inputs takes shapes for dynamic inputs only
+    if (!from_file) shapes1[in.name] = s;  // a given tensor carries its own shape
     s[0] = 4;
     shapes4[in.name] = s;
   }

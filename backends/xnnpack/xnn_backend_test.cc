@@ -1,7 +1,6 @@
 // The xnnpack backend against ONNX Runtime (both through nnport) on the
 // test models, at batch 1 and, for dynamic-batch models, batch 4; the
 // Concat refusal; check_model's per-node verdicts.
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -108,37 +107,28 @@ TEST(XnnBackend, SqueezenetConcatIsAClearConversionError) {
   EXPECT_NE(msg.find("no Concat operator"), std::string::npos) << msg;
 }
 
-// check_model is not in BackendManager yet: call the plugin's C entry.
+// check_model through BackendManager (the plugin's optional ABI member).
 struct Verdict {
   std::string name, op, reason;
   bool supported;
 };
 
 std::vector<Verdict> check_model(const std::string& onnx, std::string* err) {
-  const std::string lib =
-      std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins/libnnport_backend_xnnpack.so";
-  void* h = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (h == nullptr) {
-    *err = dlerror();
+  std::string why;
+  const BackendManager* xnn = xnn_test::backend("xnnpack", &why);
+  if (xnn == nullptr) {
+    *err = why;
     return {};
   }
-  auto entry = reinterpret_cast<nnport_backend_entry_fn>(dlsym(h, NNPORT_PLUGIN_ENTRY_NAME));
-  static const nnport_host host = {NNPORT_PLUGIN_ABI_VERSION, sizeof(nnport_host), nullptr};
-  const nnport_backend* b = entry(&host);
-  std::vector<Verdict> out;
-  nnport_node_sink nodes{&out, [](void* ctx, const nnport_node_support* n) {
-                           static_cast<std::vector<Verdict>*>(ctx)->push_back(
-                               {n->node_name, n->op_type, n->reason, n->supported != 0});
-                         }};
-  nnport_sink errs{err, [](void* ctx, const char* d, size_t n) {
-                     static_cast<std::string*>(ctx)->append(d, n);
-                   }};
-  if (b->struct_size < sizeof(nnport_backend) || b->check_model == nullptr) {
-    *err = "no check_model";
-  } else {
-    b->check_model(onnx.c_str(), "{}", &nodes, &errs);
+  auto nodes = xnn->check_model(onnx);
+  if (!nodes.ok() || !nodes->has_value()) {
+    *err = nodes.ok() ? "no check_model" : nodes.status().message();
+    return {};
   }
-  return out;  // the library stays loaded (the registry holds it too)
+  std::vector<Verdict> out;
+  for (const NodeSupport& n : **nodes)
+    out.push_back({n.node_name, n.op_type, n.reason, n.supported});
+  return out;
 }
 
 TEST(XnnBackend, CheckModelGivesOneVerdictPerNode) {
