@@ -57,7 +57,7 @@ const ErrorCase kErrorCases[] = {
        return Args{"--cfg-options", "a=1", "convert", "c.py", "m.onnx"};
      },
      2,
-     {"--cfg-options is an option of config, convert: put it after the command"}},
+     {"--cfg-options is an option of config, convert, check-model: put it after the command"}},
     {"unknown_command_no_near_one",
      [](const CliErrors&) { return Args{"frobnicate"}; },
      2,
@@ -381,7 +381,7 @@ TEST_F(CliMadeModels, EngineErrorsAreWrappedAndSaidOnce) {
   EXPECT_EQ(load.exit_code, 1);
   EXPECT_NE(load.err.find("building the wrapper for model"), std::string::npos) << load.err;
   EXPECT_NE(load.err.find("NoSuchOp"), std::string::npos) << load.err;
-  EXPECT_NE(load.err.find("--backend"), std::string::npos) << load.err;
+  EXPECT_NE(load.err.find("convert it for another backend"), std::string::npos) << load.err;
   // ORT fails while running: random int64 shape values cannot reshape [1, 4].
   CliResult run = run_cli({"run", path("reshape.onnx")});
   EXPECT_EQ(run.exit_code, 1);
