@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up nnport on a fresh Debian 12 machine, then runs the main job once:
 #   1. Debian packages (build tools, libonnx, protobuf, json, yaml, CLI11, GoogleTest,
-#      Google Benchmark, XNNPACK and OpenCV DNN for their backends, and Debian's
+#      Google Benchmark, clang with libFuzzer, XNNPACK and OpenCV DNN for their backends, and Debian's
 #      torch/torchvision/onnx/numpy for the test models)
 #   2. the ONNX Runtime SDK (scripts/fetch_onnxruntime.sh: pinned, sha256-checked)
 #   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport)
@@ -30,7 +30,7 @@ done
 step() { printf '\n== %s\n' "$*"; }
 
 DEBIAN_PACKAGES=(
-  build-essential cmake pkg-config git ca-certificates clang-format
+  build-essential cmake pkg-config git ca-certificates clang-format clang libclang-rt-14-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -2,18 +2,20 @@
 # Runs nnport's whole test suite on the build that scripts/setup.sh made:
 #   1. CTest (GoogleTest suites of every room, CLI tests, backend tests on real models)
 #   2. the third-party plugin example, built against the installed SDK (install/) only
-# Options: -R REGEX (only CTest tests matching), --jobs N
+#   3. the libFuzzer targets (scripts/fuzz.sh), 20 s each, when clang is installed
+# Options: -R REGEX (only CTest tests matching), --jobs N, --fuzz-seconds N (0: skip)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-jobs=$(nproc) filter=()
+jobs=$(nproc) filter=() fuzz_seconds=20
 while (($#)); do
   case $1 in
     -R) filter=(-R "$2"); shift ;;
     --jobs) jobs=$2; shift ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --fuzz-seconds) fuzz_seconds=$2; shift ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -38,4 +40,13 @@ echo "== CTest"
 if ((${#filter[@]} == 0)); then
   echo "== third-party plugin example against install/"
   examples/plugins/minimal/build_and_test.sh "$ROOT/install" "$ROOT/build/minimal-example"
+fi
+
+if ((${#filter[@]} == 0 && fuzz_seconds > 0)); then
+  echo "== fuzzers (${fuzz_seconds}s each)"
+  if command -v clang++ >/dev/null; then
+    scripts/fuzz.sh --seconds "$fuzz_seconds" --jobs "$jobs"
+  else
+    echo "skipped: clang++ not installed (scripts/setup.sh installs it)"
+  fi
 fi

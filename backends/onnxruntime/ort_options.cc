@@ -6,7 +6,7 @@
 #include <cctype>
 #include <string_view>
 
-#include "nnport/plugin_cpp.h"
+#include "nnport/plugin_config.h"
 
 namespace nnport::ort {
 namespace {
@@ -16,8 +16,7 @@ using nlohmann::json;
 constexpr int kMaxThreads = 1024;  // anything above is a typo, not a machine
 
 [[noreturn]] void bad(const std::string& key, const json& value, const std::string& allowed) {
-  throw plugin::Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: backend_config." + key + " = " +
-                                                   value.dump() + " is invalid: " + allowed);
+  plugin::bad_config_value("onnxruntime", key, value, allowed);
 }
 
 std::string lower(std::string s) {
@@ -82,18 +81,10 @@ std::string scalar_text(const json& v) {
 
 Options parse_options(const std::string& deploy_cfg_json) {
   Options opts;
-  json cfg = json::parse(deploy_cfg_json, nullptr, /*allow_exceptions=*/false);
-  if (cfg.is_discarded()) {
-    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                        "onnxruntime: the deploy config handed to the plugin is not valid JSON");
-  }
-  if (!cfg.is_object() || !cfg.contains("backend_config")) return opts;
-  const json& bc = cfg["backend_config"];
-  if (!bc.is_object()) {
-    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                        "onnxruntime: backend_config must be a dict, got " + bc.dump());
-  }
-  if (bc.contains("type") && bc["type"] != "onnxruntime") return opts;  // another backend's
+  const json cfg = plugin::parse_deploy_config("onnxruntime", deploy_cfg_json);
+  const json* own = plugin::own_backend_config("onnxruntime", cfg);
+  if (own == nullptr) return opts;
+  const json& bc = *own;
 
   for (const auto& [key, v] : bc.items()) {
     if (key == "type") continue;

@@ -8,18 +8,14 @@
 #include <fstream>
 #include <limits>
 
+#include "backend_test_util.h"
 #include "nnport/npy.h"
-#include "nnport/registry.h"
 
 namespace nnport::ort_test {
 
 namespace fs = std::filesystem;
 
-std::string models_dir() {
-  const char* env = std::getenv("NNPORT_MODELS_DIR");
-  if (env != nullptr && env[0] != '\0') return env;
-  return std::string(NNPORT_SOURCE_DIR) + "/tests/models/out";
-}
+std::string models_dir() { return backend_test::models_dir(); }
 
 std::string model_dir(const std::string& name) {
   const std::string dir = models_dir() + "/" + name;
@@ -29,18 +25,7 @@ std::string model_dir(const std::string& name) {
 std::string model_file(const std::string& name) { return model_dir(name) + "/model.onnx"; }
 
 const BackendManager* backend(std::string* why) {
-  static Registry registry;
-  static Result<const BackendManager*> found = [] {
-    // The build tree's plugin folder, so the test needs no install.
-    registry.add_search_dir(std::string(NNPORT_BINARY_DIR) + "/lib/nnport/plugins");
-    return registry.find("onnxruntime");
-  }();
-  if (!found.ok()) {
-    *why = found.status().message();
-    for (const auto& f : registry.failures()) *why += "\n  " + f.path + ": " + f.reason;
-    return nullptr;
-  }
-  return *found;
+  return backend_test::backend("onnxruntime", why);
 }
 
 NamedTensors read_inputs(const std::string& dir, const Wrapper& wrapper) {
@@ -93,8 +78,7 @@ double max_abs_diff(const Tensor& a, const Tensor& b) {
 }
 
 std::string ort_config(const std::string& fields) {
-  return R"({"backend_config": {"type": "onnxruntime")" + (fields.empty() ? "" : ", " + fields) +
-         "}}";
+  return backend_test::backend_config("onnxruntime", fields);
 }
 
 }  // namespace nnport::ort_test

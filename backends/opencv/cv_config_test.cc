@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cv_test_util.h"
+#include "backend_test_util.h"
 #include "nnport/onnx_model.h"
 
 namespace nnport {
@@ -27,9 +27,9 @@ class CvBadInput : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(CvBadInput, ToBackendAndBuildWrapperSayWhatIsWrong) {
   const BadCase& c = GetParam();
-  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
-  CV_TEST_REQUIRE_MODEL(model, c.model);
-  const std::string work = cv_test::fresh_work_dir(std::string("bad_") + c.label);
+  BACKEND_TEST_REQUIRE(cv, "opencv");
+  BACKEND_TEST_REQUIRE_MODEL(model, c.model);
+  const std::string work = backend_test::fresh_dir(std::string("bad_") + c.label);
   auto files = cv->to_backend({model}, work, c.cfg);
   ASSERT_FALSE(files.ok()) << c.label;
   EXPECT_EQ(files.status().code(), c.code) << files.status().message();
@@ -44,57 +44,60 @@ TEST_P(CvBadInput, ToBackendAndBuildWrapperSayWhatIsWrong) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, CvBadInput,
-    ::testing::Values(BadCase{"threads_zero",
-                              cv_test::cv_config(R"("num_threads": 0)"),
-                              "tiny_mlp",
-                              Code::kInvalidArgument,
-                              {"backend_config.num_threads = 0", "from 1 to 1024"}},
-                      BadCase{"threads_huge",
-                              cv_test::cv_config(R"("num_threads": 10000)"),
-                              "tiny_mlp",
-                              Code::kInvalidArgument,
-                              {"num_threads = 10000"}},
-                      BadCase{"threads_text",
-                              cv_test::cv_config(R"("num_threads": "4")"),
-                              "tiny_mlp",
-                              Code::kInvalidArgument,
-                              {"num_threads"}},
-                      BadCase{"unknown_rewrite",
-                              cv_test::cv_config(R"("rewrites": ["remove_identiy"])"),
-                              "tiny_mlp",
-                              Code::kInvalidArgument,
-                              {"'remove_identiy'", "did you mean 'remove_identity'",
-                               "clip_to_attributes"}},
-                      BadCase{"rewrites_not_list",
-                              cv_test::cv_config(R"("rewrites": "remove_identity")"),
-                              "tiny_mlp",
-                              Code::kInvalidArgument,
-                              {"backend_config.rewrites"}},
-                      BadCase{"bad_input_shape",
-                              cv_test::cv_config("", R"("onnx_config": {"input_shape": [224]})"),
-                              "tiny_mlp",
-                              Code::kInvalidArgument,
-                              {"onnx_config.input_shape"}},
-                      BadCase{"int64_input",
-                              cv_test::cv_config(""),
-                              "int64_input",
-                              Code::kUnimplemented,
-                              {"input 'ids'", "tensor(int64)", "float32"}}),
+    ::testing::Values(
+        BadCase{"threads_zero",
+                backend_test::backend_config("opencv", R"("num_threads": 0)"),
+                "tiny_mlp",
+                Code::kInvalidArgument,
+                {"backend_config.num_threads = 0", "from 1 to 1024"}},
+        BadCase{"threads_huge",
+                backend_test::backend_config("opencv", R"("num_threads": 10000)"),
+                "tiny_mlp",
+                Code::kInvalidArgument,
+                {"num_threads = 10000"}},
+        BadCase{"threads_text",
+                backend_test::backend_config("opencv", R"("num_threads": "4")"),
+                "tiny_mlp",
+                Code::kInvalidArgument,
+                {"num_threads"}},
+        BadCase{"unknown_rewrite",
+                backend_test::backend_config("opencv", R"("rewrites": ["remove_identiy"])"),
+                "tiny_mlp",
+                Code::kInvalidArgument,
+                {"'remove_identiy'", "did you mean 'remove_identity'", "clip_to_attributes"}},
+        BadCase{"rewrites_not_list",
+                backend_test::backend_config("opencv", R"("rewrites": "remove_identity")"),
+                "tiny_mlp",
+                Code::kInvalidArgument,
+                {"backend_config.rewrites"}},
+        BadCase{
+            "bad_input_shape",
+            backend_test::backend_config("opencv", "", R"("onnx_config": {"input_shape": [224]})"),
+            "tiny_mlp",
+            Code::kInvalidArgument,
+            {"onnx_config.input_shape"}},
+        BadCase{"int64_input",
+                backend_test::backend_config("opencv", ""),
+                "int64_input",
+                Code::kUnimplemented,
+                {"input 'ids'", "tensor(int64)", "float32"}}),
     [](const auto& info) { return std::string(info.param.label); });
 
 TEST(CvConfig, UnknownKeyIsAWarningNotAnError) {
-  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
-  CV_TEST_REQUIRE_MODEL(model, "tiny_mlp");
-  const std::string work = cv_test::fresh_work_dir("unknown_key");
-  auto files = cv->to_backend({model}, work, cv_test::cv_config(R"("num_thread": 2)"));
+  BACKEND_TEST_REQUIRE(cv, "opencv");
+  BACKEND_TEST_REQUIRE_MODEL(model, "tiny_mlp");
+  const std::string work = backend_test::fresh_dir("unknown_key");
+  auto files =
+      cv->to_backend({model}, work, backend_test::backend_config("opencv", R"("num_thread": 2)"));
   EXPECT_TRUE(files.ok()) << files.status().message();
 }
 
 TEST(CvConfig, OtherDevicesAreUnavailable) {
-  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
-  CV_TEST_REQUIRE_MODEL(model, "tiny_mlp");
-  const std::string work = cv_test::fresh_work_dir("device");
-  auto files = cv->to_backend({model}, work, cv_test::cv_config(""), NNPORT_LOG_INFO, "cuda");
+  BACKEND_TEST_REQUIRE(cv, "opencv");
+  BACKEND_TEST_REQUIRE_MODEL(model, "tiny_mlp");
+  const std::string work = backend_test::fresh_dir("device");
+  auto files = cv->to_backend({model}, work, backend_test::backend_config("opencv", ""),
+                              NNPORT_LOG_INFO, "cuda");
   ASSERT_FALSE(files.ok());
   EXPECT_EQ(files.status().code(), Code::kUnavailable);
   EXPECT_NE(files.status().message().find("'cpu'"), std::string::npos);
@@ -135,10 +138,11 @@ std::string write_dynamic_hw_model(const std::string& dir) {
 // MMDeploy's input_shape is [width, height]: H and W become static, the
 // batch stays dynamic; a model with static H/W is left as it is.
 TEST(CvConfig, InputShapeFixesDynamicHeightAndWidthOnly) {
-  CV_TEST_REQUIRE_BACKEND(cv, "opencv");
-  const std::string work = cv_test::fresh_work_dir("input_shape");
-  const std::string model = write_dynamic_hw_model(cv_test::fresh_work_dir("input_shape_ir"));
-  const std::string cfg = cv_test::cv_config("", R"("onnx_config": {"input_shape": [40, 30]})");
+  BACKEND_TEST_REQUIRE(cv, "opencv");
+  const std::string work = backend_test::fresh_dir("input_shape");
+  const std::string model = write_dynamic_hw_model(backend_test::fresh_dir("input_shape_ir"));
+  const std::string cfg =
+      backend_test::backend_config("opencv", "", R"("onnx_config": {"input_shape": [40, 30]})");
   auto files = cv->to_backend({model}, work, cfg);
   ASSERT_TRUE(files.ok()) << files.status().message();
   auto info = inspect_onnx(files->at(0));
@@ -157,8 +161,8 @@ TEST(CvConfig, InputShapeFixesDynamicHeightAndWidthOnly) {
   EXPECT_EQ((*out)[0].second.shape(), (Shape{2, 3, 30, 40}));
   EXPECT_EQ((*out)[0].second.data_as<float>()[2], 1.0f);
 
-  CV_TEST_REQUIRE_MODEL(mobilenet, "mobilenet_v2");  // static 224x224: unchanged
-  const std::string work2 = cv_test::fresh_work_dir("input_shape_static");
+  BACKEND_TEST_REQUIRE_MODEL(mobilenet, "mobilenet_v2");  // static 224x224: unchanged
+  const std::string work2 = backend_test::fresh_dir("input_shape_static");
   auto kept = cv->to_backend({mobilenet}, work2, cfg);
   ASSERT_TRUE(kept.ok()) << kept.status().message();
   auto kept_info = inspect_onnx(kept->at(0));
@@ -170,7 +174,7 @@ TEST(CvConfig, InputShapeFixesDynamicHeightAndWidthOnly) {
 // check_model through BackendManager (the plugin's optional ABI member).
 std::vector<NodeSupport> check(const std::string& model, const std::string& cfg, std::string* err) {
   std::string why;
-  const BackendManager* cv = cv_test::backend("opencv", &why);
+  const BackendManager* cv = backend_test::backend("opencv", &why);
   if (cv == nullptr) {
     *err = why;
     return {};
@@ -204,20 +208,22 @@ std::map<std::string, int> unsupported_ops(const std::string& model, const std::
 }
 
 TEST(CvCheckModel, ClipNodesNeedTheClipRewrite) {
-  CV_TEST_REQUIRE_MODEL(model, "mobilenet_v2");
+  BACKEND_TEST_REQUIRE_MODEL(model, "mobilenet_v2");
   std::string reason;
-  const auto without = unsupported_ops(model, cv_test::cv_config(R"("rewrites": [])"), &reason);
+  const auto without =
+      unsupported_ops(model, backend_test::backend_config("opencv", R"("rewrites": [])"), &reason);
   ASSERT_EQ(without.size(), 1u);
   EXPECT_GT(without.at("Clip"), 0);
   EXPECT_NE(reason.find("clip_to_attributes"), std::string::npos) << reason;
-  EXPECT_TRUE(unsupported_ops(model, cv_test::cv_config(""), nullptr).empty());
+  EXPECT_TRUE(unsupported_ops(model, backend_test::backend_config("opencv", ""), nullptr).empty());
 }
 
 TEST(CvCheckModel, IdentityFedByAnInitializerNeedsRemoveIdentity) {
-  CV_TEST_REQUIRE_MODEL(model, "squeezenet1_1");
+  BACKEND_TEST_REQUIRE_MODEL(model, "squeezenet1_1");
   std::string reason;
-  const auto without =
-      unsupported_ops(model, cv_test::cv_config(R"("rewrites": ["clip_to_attributes"])"), &reason);
+  const auto without = unsupported_ops(
+      model, backend_test::backend_config("opencv", R"("rewrites": ["clip_to_attributes"])"),
+      &reason);
   ASSERT_EQ(without.size(), 1u);
   EXPECT_GT(without.at("Identity"), 0);
   EXPECT_NE(reason.find("remove_identity"), std::string::npos) << reason;
@@ -225,25 +231,25 @@ TEST(CvCheckModel, IdentityFedByAnInitializerNeedsRemoveIdentity) {
 
 TEST(CvCheckModel, ClassifiersAreSupportedWithTheDefaultRewrites) {
   for (const char* name : {"resnet18", "efficientnet_b0", "squeezenet1_1"}) {
-    const std::string model = cv_test::model_file(name);
+    const std::string model = backend_test::model_file(name);
     if (model.empty()) continue;
     EXPECT_TRUE(unsupported_ops(model, "{}", nullptr).empty()) << name;
   }
 }
 
 TEST(CvCheckModel, TransformerLayerNamesLayerNormalization) {
-  CV_TEST_REQUIRE_MODEL(model, "transformer_layer");
+  BACKEND_TEST_REQUIRE_MODEL(model, "transformer_layer");
   std::string reason;
-  const auto ops = unsupported_ops(model, cv_test::cv_config(""), &reason);
+  const auto ops = unsupported_ops(model, backend_test::backend_config("opencv", ""), &reason);
   EXPECT_EQ(ops.count("LayerNormalization"), 1u);
   EXPECT_NE(reason.find("no layer for"), std::string::npos) << reason;
 }
 
 TEST(CvCheckModel, UnknownRewriteAndMissingFileAreErrors) {
   std::string err;
-  const std::string tiny = cv_test::model_file("tiny_mlp");
+  const std::string tiny = backend_test::model_file("tiny_mlp");
   if (!tiny.empty()) {
-    check(tiny, cv_test::cv_config(R"("rewrites": ["fold_constant"])"), &err);
+    check(tiny, backend_test::backend_config("opencv", R"("rewrites": ["fold_constant"])"), &err);
     EXPECT_NE(err.find("unknown ONNX rewrite pass"), std::string::npos) << err;
   }
   err.clear();

@@ -6,7 +6,7 @@
 
 #include "nnport/did_you_mean.h"
 #include "nnport/onnx_model.h"
-#include "nnport/plugin_cpp.h"
+#include "nnport/plugin_config.h"
 
 namespace nnport::cv_backend {
 namespace {
@@ -21,8 +21,7 @@ const std::vector<std::string>& known_keys() {
 }
 
 [[noreturn]] void bad(const std::string& key, const json& value, const std::string& allowed) {
-  throw plugin::Error(NNPORT_INVALID_ARGUMENT, "opencv: backend_config." + key + " = " +
-                                                   value.dump() + " is invalid: " + allowed);
+  plugin::bad_config_value("opencv", key, value, allowed);
 }
 
 std::string quoted_list(const std::vector<std::string>& names) {
@@ -92,20 +91,11 @@ std::vector<std::string> default_rewrites() {
 Options parse_options(const std::string& deploy_cfg_json) {
   Options opts;
   opts.rewrites = default_rewrites();
-  json cfg = json::parse(deploy_cfg_json, nullptr, /*allow_exceptions=*/false);
-  if (cfg.is_discarded()) {
-    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                        "opencv: the deploy config handed to the plugin is not valid JSON");
-  }
-  if (!cfg.is_object()) return opts;
-  opts.input_shape_wh = read_input_shape(cfg);
-  if (!cfg.contains("backend_config")) return opts;
-  const json& bc = cfg["backend_config"];
-  if (!bc.is_object()) {
-    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                        "opencv: backend_config must be a dict, got " + bc.dump());
-  }
-  if (bc.contains("type") && bc["type"] != "opencv") return opts;  // another backend's
+  const json cfg = plugin::parse_deploy_config("opencv", deploy_cfg_json);
+  if (cfg.is_object()) opts.input_shape_wh = read_input_shape(cfg);
+  const json* own = plugin::own_backend_config("opencv", cfg);
+  if (own == nullptr) return opts;
+  const json& bc = *own;
 
   for (const auto& [key, v] : bc.items()) {
     if (key == "type") continue;

@@ -20,7 +20,7 @@ constexpr double kMaxRel = 1e-3;
 constexpr const char* kOneThread = "\"num_threads\": 1";  // the test machine is shared
 
 TEST(XnnBackend, IsAvailableWithVersion) {
-  XNN_TEST_REQUIRE_BACKEND(xnn, "xnnpack");
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
   std::string why;
   EXPECT_TRUE(xnn->is_available(false, &why)) << why;
   auto version = xnn->version();
@@ -40,17 +40,18 @@ class XnnModel : public ::testing::TestWithParam<Case> {};
 // Runs the converted model and the ONNX model under ONNX Runtime on the
 // same inputs and compares every output.
 TEST_P(XnnModel, MatchesOnnxRuntime) {
-  XNN_TEST_REQUIRE_BACKEND(xnn, "xnnpack");
-  XNN_TEST_REQUIRE_BACKEND(ort, "onnxruntime");
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
+  BACKEND_TEST_REQUIRE(ort, "onnxruntime");
   const Case& c = GetParam();
   const std::string onnx = c.in_testdata ? xnn_test::testdata(std::string(c.model) + ".onnx")
-                                         : xnn_test::model_file(c.model);
+                                         : backend_test::model_file(c.model);
   if (onnx.empty())
     GTEST_SKIP() << "test model '" << c.model << "' not found; run tests/models/export.py";
-  auto files = xnn_test::convert(onnx, xnn_test::xnn_config(kOneThread));
+  auto files = xnn_test::convert(onnx, backend_test::backend_config("xnnpack", kOneThread));
   ASSERT_TRUE(files.ok()) << files.status().message();
   ASSERT_EQ(files->size(), 1u);
-  auto xw = xnn->build_wrapper(*files, "cpu", {}, {}, xnn_test::xnn_config(kOneThread));
+  auto xw = xnn->build_wrapper(*files, "cpu", {}, {},
+                               backend_test::backend_config("xnnpack", kOneThread));
   ASSERT_TRUE(xw.ok()) << xw.status().message();
   auto ow = ort->build_wrapper({onnx});
   ASSERT_TRUE(ow.ok()) << ow.status().message();
@@ -67,10 +68,10 @@ TEST_P(XnnModel, MatchesOnnxRuntime) {
         auto* f = static_cast<float*>(sample.data());
         for (int64_t i = 0; i < sample.numel(); ++i) f[i] = float((i * 37) % 101) / 25.0f - 2.0f;
       } else {
-        sample = xnn_test::read_npy_or_throw(xnn_test::models_dir() + "/" + c.model + "/inputs/" +
-                                             info.name + ".npy");
+        sample = backend_test::read_npy_or_throw(backend_test::models_dir() + "/" + c.model +
+                                                 "/inputs/" + info.name + ".npy");
       }
-      inputs.set(info.name, xnn_test::tile_batch(sample, batch));
+      inputs.set(info.name, backend_test::tile_batch(sample, batch));
     }
     auto got = xw->forward(inputs);
     ASSERT_TRUE(got.ok()) << "batch " << batch << ": " << got.status().message();
@@ -78,7 +79,7 @@ TEST_P(XnnModel, MatchesOnnxRuntime) {
     ASSERT_TRUE(want.ok()) << want.status().message();
     ASSERT_EQ(got->names(), want->names());
     for (size_t i = 0; i < got->size(); ++i) {
-      const auto e = xnn_test::compare((*got)[i].second, (*want)[i].second);
+      const auto e = backend_test::compare((*got)[i].second, (*want)[i].second);
       std::printf("[ errors   ] %s batch %lld output %s: max abs %.3g, max rel %.3g\n", c.model,
                   static_cast<long long>(batch), (*got)[i].first.c_str(), e.max_abs, e.max_rel);
       EXPECT_LE(e.max_abs, kMaxAbs) << c.model << " batch " << batch << " " << (*got)[i].first;
@@ -96,7 +97,7 @@ INSTANTIATE_TEST_SUITE_P(Models, XnnModel,
                          [](const auto& info) { return std::string(info.param.model); });
 
 TEST(XnnBackend, SqueezenetConcatIsAClearConversionError) {
-  const std::string onnx = xnn_test::model_file("squeezenet1_1");
+  const std::string onnx = backend_test::model_file("squeezenet1_1");
   if (onnx.empty()) GTEST_SKIP() << "squeezenet1_1 not exported";
   auto files = xnn_test::convert(onnx);
   ASSERT_FALSE(files.ok());
@@ -115,7 +116,7 @@ struct Verdict {
 
 std::vector<Verdict> check_model(const std::string& onnx, std::string* err) {
   std::string why;
-  const BackendManager* xnn = xnn_test::backend("xnnpack", &why);
+  const BackendManager* xnn = backend_test::backend("xnnpack", &why);
   if (xnn == nullptr) {
     *err = why;
     return {};
@@ -132,7 +133,7 @@ std::vector<Verdict> check_model(const std::string& onnx, std::string* err) {
 }
 
 TEST(XnnBackend, CheckModelGivesOneVerdictPerNode) {
-  const std::string onnx = xnn_test::model_file("squeezenet1_1");
+  const std::string onnx = backend_test::model_file("squeezenet1_1");
   if (onnx.empty()) GTEST_SKIP() << "squeezenet1_1 not exported";
   std::string err;
   const auto verdicts = check_model(onnx, &err);
@@ -151,7 +152,7 @@ TEST(XnnBackend, CheckModelGivesOneVerdictPerNode) {
   EXPECT_GT(concats, 0);
 
   for (const char* name : {"resnet18", "mobilenet_v2", "efficientnet_b0"}) {
-    const std::string file = xnn_test::model_file(name);
+    const std::string file = backend_test::model_file(name);
     if (file.empty()) continue;
     for (const auto& v : check_model(file, &err)) {
       EXPECT_TRUE(v.supported) << name << ": " << v.name << " (" << v.op << "): " << v.reason;
@@ -168,21 +169,22 @@ TEST(XnnBackend, CheckModelGivesOneVerdictPerNode) {
 // Not a check: prints the median forward() time of the converted model.
 // Run with --gtest_also_run_disabled_tests --gtest_filter='*Latency*'.
 TEST(XnnBackend, DISABLED_Latency) {
-  XNN_TEST_REQUIRE_BACKEND(xnn, "xnnpack");
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
   for (const char* name : {"resnet18", "mobilenet_v2", "efficientnet_b0"}) {
-    const std::string onnx = xnn_test::model_file(name);
+    const std::string onnx = backend_test::model_file(name);
     if (onnx.empty()) continue;
     auto files = xnn_test::convert(onnx);
     ASSERT_TRUE(files.ok()) << files.status().message();
     for (int threads : {1, 2}) {
-      const std::string cfg = xnn_test::xnn_config("\"num_threads\": " + std::to_string(threads));
+      const std::string cfg =
+          backend_test::backend_config("xnnpack", "\"num_threads\": " + std::to_string(threads));
       auto w = xnn->build_wrapper(*files, "cpu", {}, {}, cfg);
       ASSERT_TRUE(w.ok()) << w.status().message();
       NamedTensors inputs;
-      inputs.set("input",
-                 xnn_test::tile_batch(xnn_test::read_npy_or_throw(xnn_test::models_dir() + "/" +
-                                                                  name + "/inputs/input.npy"),
-                                      1));
+      inputs.set("input", backend_test::tile_batch(
+                              backend_test::read_npy_or_throw(backend_test::models_dir() + "/" +
+                                                              name + "/inputs/input.npy"),
+                              1));
       std::vector<double> ms;
       for (int i = 0; i < 30; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -194,6 +196,34 @@ TEST(XnnBackend, DISABLED_Latency) {
       std::sort(ms.begin(), ms.end());
       std::printf("[ latency  ] %s batch 1, %d thread(s): median %.2f ms, min %.2f ms\n", name,
                   threads, ms[ms.size() / 2], ms[0]);
+    }
+  }
+}
+
+// The runtime cache keeps 4 batch sizes: cycling through 6 evicts the
+// least recently used, and a batch seen again is rebuilt with equal results.
+TEST(XnnBackend, BatchCacheEvictsAndRebuilds) {
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
+  auto files = xnn_test::convert(xnn_test::testdata("ops_mix.onnx"));
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  auto wrapper = xnn->build_wrapper(*files);
+  ASSERT_TRUE(wrapper.ok()) << wrapper.status().message();
+  Tensor one = Tensor::empty(DType::kFloat32, Shape{1, 4, 9, 9});
+  for (int64_t i = 0; i < one.numel(); ++i)
+    static_cast<float*>(one.data())[i] = float((i * 37) % 101) / 25.0f - 2.0f;
+  std::vector<std::vector<float>> first(7);
+  for (const int64_t batch : {1, 2, 3, 4, 5, 6, 1, 2, 6}) {
+    NamedTensors in;
+    in.set("x", backend_test::tile_batch(one, batch));
+    auto out = wrapper->forward(in);
+    ASSERT_TRUE(out.ok()) << "batch " << batch << ": " << out.status().message();
+    const Tensor& prob = (*out)[0].second;
+    ASSERT_EQ(prob.shape(), (Shape{batch, 5}));
+    const std::vector<float> got(prob.data_as<float>(), prob.data_as<float>() + prob.numel());
+    if (first[size_t(batch)].empty()) {
+      first[size_t(batch)] = got;
+    } else {
+      EXPECT_EQ(got, first[size_t(batch)]) << "batch " << batch << " after eviction";
     }
   }
 }

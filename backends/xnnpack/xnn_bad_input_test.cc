@@ -1,10 +1,12 @@
 // What the xnnpack backend refuses, and how: each case names the input,
 // the expected status code and words the message must contain.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "xnn_test_util.h"
@@ -26,7 +28,8 @@ class XnnBadConvert : public ::testing::TestWithParam<BadConvert> {};
 
 TEST_P(XnnBadConvert, FailsClearly) {
   const BadConvert& c = GetParam();
-  auto files = xnn_test::convert(xnn_test::testdata(c.onnx), xnn_test::xnn_config(c.cfg_fields));
+  auto files = xnn_test::convert(xnn_test::testdata(c.onnx),
+                                 backend_test::backend_config("xnnpack", c.cfg_fields));
   ASSERT_FALSE(files.ok()) << c.name;
   EXPECT_EQ(files.status().code(), c.code) << files.status().message();
   for (const char* w : c.words) {
@@ -84,7 +87,7 @@ std::string good_file() {
 }
 
 std::string damaged(const std::string& tag, size_t keep_bytes, size_t patch_at, uint32_t patch) {
-  const std::string out = xnn_test::temp_dir(tag) + "/ops_mix.xnnpack";
+  const std::string out = backend_test::fresh_dir(tag) + "/ops_mix.xnnpack";
   std::ifstream in(good_file(), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   bytes.resize(std::min(bytes.size(), keep_bytes));
@@ -103,7 +106,7 @@ struct BadBuild {
 };
 
 TEST(XnnBadBuild, FailsClearly) {
-  XNN_TEST_REQUIRE_BACKEND(xnn, "xnnpack");
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
   ASSERT_FALSE(good_file().empty());
   const size_t full = fs::file_size(good_file());
   const std::vector<BadBuild> table = {
@@ -136,7 +139,8 @@ TEST(XnnBadBuild, FailsClearly) {
        {"num_threads = 10000"}},
   };
   for (const auto& c : table) {
-    auto w = xnn->build_wrapper({c.file}, "cpu", {}, {}, xnn_test::xnn_config(c.cfg_fields));
+    auto w = xnn->build_wrapper({c.file}, "cpu", {}, {},
+                                backend_test::backend_config("xnnpack", c.cfg_fields));
     ASSERT_FALSE(w.ok()) << c.name;
     EXPECT_EQ(w.status().code(), c.code) << c.name << ": " << w.status().message();
     for (const char* word : c.words) {
@@ -146,11 +150,116 @@ TEST(XnnBadBuild, FailsClearly) {
   }
 }
 
+// The good file with its JSON header changed by `edit` (the weights kept,
+// the layout fields rewritten), as a hostile or hand-edited file would be.
+std::string edited(const std::string& tag, const std::function<void(nlohmann::json&)>& edit) {
+  std::ifstream in(good_file(), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  uint64_t header_size = 0, blob_offset = 0, blob_size = 0;
+  std::memcpy(&header_size, &bytes[16], 8);
+  std::memcpy(&blob_offset, &bytes[24], 8);
+  std::memcpy(&blob_size, &bytes[32], 8);
+  nlohmann::json header = nlohmann::json::parse(bytes.substr(40, header_size));
+  edit(header);
+  const std::string text = header.dump();
+  const uint64_t new_size = text.size(), new_offset = (40 + new_size + 63) / 64 * 64;
+  std::string out = bytes.substr(0, 40) + text;
+  out.resize(new_offset, '\0');
+  out += bytes.substr(blob_offset, blob_size);
+  std::memcpy(&out[16], &new_size, 8);
+  std::memcpy(&out[24], &new_offset, 8);
+  const std::string file = backend_test::fresh_dir(tag) + "/edited.xnnpack";
+  std::ofstream(file, std::ios::binary) << out;
+  return file;
+}
+
+struct BadGraph {
+  const char* name;
+  std::function<void(nlohmann::json&)> edit;
+  std::vector<const char*> words;
+};
+
+// XNNPACK trusts declared shapes: each inconsistency must be refused before
+// it reaches XNNPACK (else it would read or write out of bounds).
+// ops_mix: node 0 conv2d [b,9,9,4] -> value 1 [b,9,9,8] with filter value 2
+// [8,3,3,4]; node 11 reshape -> value 21 [b,16]; node 12 fc -> value 23 [b,5];
+// value 18 is add's [1,1,1,16] weight; value 24 fc's filter.
+TEST(XnnBadBuild, InconsistentGraphsAreRefused) {
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
+  ASSERT_FALSE(good_file().empty());
+  using nlohmann::json;
+  const std::vector<BadGraph> table = {
+      {"conv_output_too_small",
+       [](json& h) {
+         h["values"][1]["dims"] = {-1, 1, 1, 8};
+       },
+       {"node #0 (conv2d)", "its output is [1, 1, 1, 8], expected [1, 9, 9, 8]"}},
+      {"filter_smaller_than_kernel",
+       [](json& h) {
+         h["nodes"][0]["attrs"]["kernel"] = {5, 5};
+       },
+       {"node #0 (conv2d)", "its filter is [8, 3, 3, 4], expected [8, 5, 5, 4]"}},
+      {"stride_not_a_number",
+       [](json& h) {
+         h["nodes"][0]["attrs"]["stride"] = {"a", 1};
+       },
+       {"node #0 (conv2d)", "out of range"}},
+      {"read_before_write",
+       [](json& h) { std::swap(h["nodes"][0], h["nodes"][1]); },
+       {"node #0 (conv2d)", "before anything produces it"}},
+      {"reshape_changes_count",
+       [](json& h) {
+         h["values"][21]["dims"] = {-1, 32};
+       },
+       {"node #11 (reshape)", "reshapes [1, 1, 1, 16] to [1, 32]"}},
+      {"fc_output_too_large",
+       [](json& h) {
+         h["values"][23]["dims"] = {-1, 6};
+       },
+       {"node #12 (fc)", "does not hold"}},
+      {"no_broadcast",
+       [](json& h) {
+         h["values"][18]["dims"] = {1, 1, 1, 3};
+       },
+       {"node #9 (add)", "do not broadcast"}},
+      {"huge_value",
+       [](json& h) {
+         h["values"][12]["dims"] = {-1, 100000, 100000, 8};
+       },
+       {"more than 2^31 elements"}},
+      {"output_is_a_weight", [](json& h) { h["outputs"][0]["value"] = 24; }, {"prob"}},
+      {"dead_value",  // the output points at another value: node 13's result is unread
+       [](json& h) { h["outputs"][0]["value"] = 23; },
+       {"node #13 (softmax)", "nothing reads"}},
+      {"port_shape",
+       [](json& h) {
+         h["inputs"][0]["dims"] = {-1, 4, 9, 8};
+       },
+       {"port 'x' [-1, 4, 9, 8] does not match its value #0 [-1, 9, 9, 4]"}},
+      {"value_written_twice",
+       [](json& h) { h["nodes"][1]["out"] = {1}; },
+       {"node #1 (conv2d)", "already defined"}},
+  };
+  for (const auto& c : table) {
+    const std::string file = edited(c.name, c.edit);
+    auto w = xnn->build_wrapper({file});
+    ASSERT_FALSE(w.ok()) << c.name;
+    EXPECT_EQ(w.status().code(), Code::kInvalidArgument) << c.name << ": " << w.status().message();
+    for (const char* word : c.words) {
+      EXPECT_NE(w.status().message().find(word), std::string::npos)
+          << c.name << ": '" << word << "' not in: " << w.status().message();
+    }
+  }
+  // The unedited header, rewritten the same way, still loads.
+  auto same = xnn->build_wrapper({edited("unchanged", [](json&) {})});
+  EXPECT_TRUE(same.ok()) << same.status().message();
+}
+
 // More threads than usable CPUs are clamped (the spin-wait guard), not refused.
 TEST(XnnBadBuild, ThreadsAboveTheCpuCountStillRun) {
-  XNN_TEST_REQUIRE_BACKEND(xnn, "xnnpack");
+  BACKEND_TEST_REQUIRE(xnn, "xnnpack");
   auto w = xnn->build_wrapper({good_file()}, "cpu", {}, {},
-                              xnn_test::xnn_config("\"num_threads\": 200"));
+                              backend_test::backend_config("xnnpack", "\"num_threads\": 200"));
   ASSERT_TRUE(w.ok()) << w.status().message();
 }
 

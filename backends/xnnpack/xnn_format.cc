@@ -8,6 +8,7 @@
 #include <new>
 
 #include "nnport/plugin_cpp.h"
+#include "xnn_validate.h"
 
 namespace nnport::xnn {
 namespace {
@@ -19,9 +20,15 @@ constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
 
 uint64_t align_up(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 
-int64_t numel(const std::vector<int64_t>& dims) {
+// Element count of a weight; -1 for a dynamic dim or a count past 2^31 (no
+// weight is that large, and the check keeps n * 4 from overflowing).
+int64_t weight_numel(const std::vector<int64_t>& dims) {
+  constexpr int64_t kMax = int64_t(1) << 31;
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims) {
+    if (d < 1 || n > kMax / d) return -1;
+    n *= d;
+  }
   return n;
 }
 
@@ -181,7 +188,7 @@ LoadedModel read_model(const std::string& path) {
       }
       if (jv.contains("offset")) {
         v.offset = jv.at("offset").get<int64_t>();
-        const int64_t n = numel(v.dims);
+        const int64_t n = weight_numel(v.dims);
         if (n <= 0 || v.offset < 0 || v.offset % 4 != 0 ||
             uint64_t(v.offset) + uint64_t(n) * 4 > blob_size) {
           bad(path, "weight value #" + std::to_string(m.values.size()) +
@@ -234,6 +241,7 @@ LoadedModel read_model(const std::string& path) {
     bad(path, std::string("its header misses or mistypes a field (") + e.what() + ")");
   }
   if (m.inputs.empty() || m.outputs.empty()) bad(path, "it declares no inputs or no outputs");
+  if (const std::string why = find_inconsistency(m); !why.empty()) bad(path, why);
   return lm;
 }
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "nnport/plugin_cpp.h"
+#include "nnport/plugin_config.h"
 
 namespace nnport::xnn {
 
@@ -13,28 +13,18 @@ using nlohmann::json;
 
 Options parse_options(const std::string& deploy_cfg_json) {
   Options opts;
-  const json cfg = json::parse(deploy_cfg_json, nullptr, /*allow_exceptions=*/false);
-  if (cfg.is_discarded()) {
-    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                        "xnnpack: the deploy config handed to the plugin is not valid JSON");
-  }
-  if (!cfg.is_object() || !cfg.contains("backend_config")) return opts;
-  const json& bc = cfg["backend_config"];
-  if (!bc.is_object()) {
-    throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                        "xnnpack: backend_config must be a dict, got " + bc.dump());
-  }
-  if (bc.contains("type") && bc["type"] != "xnnpack") return opts;  // another backend's
+  const json cfg = plugin::parse_deploy_config("xnnpack", deploy_cfg_json);
+  const json* own = plugin::own_backend_config("xnnpack", cfg);
+  if (own == nullptr) return opts;
+  const json& bc = *own;
   for (const auto& [key, v] : bc.items()) {
     if (key == "type" || key == "common_config" || key == "model_inputs") continue;
     if (key == "num_threads") {
       if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > kMaxThreads) {
-        throw plugin::Error(NNPORT_INVALID_ARGUMENT,
-                            "xnnpack: backend_config.num_threads = " + v.dump() +
-                                " is invalid: expected an integer from 1 to " +
-                                std::to_string(kMaxThreads) +
-                                " (or leave the key out for the default, min(usable CPUs, " +
-                                std::to_string(kDefaultThreadCap) + "))");
+        plugin::bad_config_value("xnnpack", key, v,
+                                 "expected an integer from 1 to " + std::to_string(kMaxThreads) +
+                                     " (or leave the key out for the default, min(usable CPUs, " +
+                                     std::to_string(kDefaultThreadCap) + "))");
       }
       opts.num_threads = v.get<int>();
     } else {

@@ -36,7 +36,13 @@ size_t numel(const std::vector<int64_t>& dims, int64_t batch) {
 struct Instance {
   std::unique_ptr<xnn_runtime, decltype(&xnn_delete_runtime)> runtime{nullptr, &xnn_delete_runtime};
   std::vector<Buffer> inputs, outputs;  // model order, XNNPACK layout
+  uint64_t last_use = 0;                // for evicting the least recently used
 };
+
+// Runtimes kept per wrapper: each holds packed weights and activation
+// buffers (tens of MB for resnet18), so a caller cycling through many batch
+// sizes must not grow memory without bound.
+constexpr size_t kMaxCachedBatches = 4;
 
 class XnnWrapper : public plugin::Wrapper {
  public:
@@ -55,20 +61,6 @@ class XnnWrapper : public plugin::Wrapper {
     path_ = args.backend_files[0];
     lm_ = read_model(path_);
     const Model& m = lm_.model;
-    // Every boundary value must be a computed tensor of the graph.
-    for (const auto* ports : {&m.inputs, &m.outputs}) {
-      for (const Port& p : *ports) {
-        std::vector<int64_t> want = p.dims;  // the value's dims: NHWC for an nchw port
-        if (p.nchw && want.size() == 4) want = {p.dims[0], p.dims[2], p.dims[3], p.dims[1]};
-        if (m.values[p.value].offset >= 0 || m.values[p.value].dims != want ||
-            (p.nchw && p.dims.size() != 4)) {
-          throw Error(NNPORT_INVALID_ARGUMENT,
-                      "xnnpack: '" + path_ + "' is inconsistent: port '" + p.name +
-                          "' does not match its value; convert the ONNX model again with this "
-                          "nnport");
-        }
-      }
-    }
     if (threads > 1) {
       pool_.reset(pthreadpool_create(size_t(threads)));
       if (!pool_) throw Error(NNPORT_INTERNAL, "xnnpack: pthreadpool_create failed");
@@ -234,7 +226,17 @@ class XnnWrapper : public plugin::Wrapper {
 
   Instance& instance(int64_t batch) {
     auto it = instances_.find(batch);
-    if (it != instances_.end()) return *it->second;
+    if (it != instances_.end()) {
+      it->second->last_use = ++uses_;
+      return *it->second;
+    }
+    if (instances_.size() >= kMaxCachedBatches) {
+      auto oldest = std::min_element(instances_.begin(), instances_.end(), [](auto& a, auto& b) {
+        return a.second->last_use < b.second->last_use;
+      });
+      if (current_ == oldest->second.get()) current_ = nullptr;
+      instances_.erase(oldest);
+    }
     const Model& m = lm_.model;
     const Blob& blob = lm_.blob;
     SubgraphPtr sg = define_subgraph(
@@ -264,6 +266,7 @@ class XnnWrapper : public plugin::Wrapper {
                   "xnnpack: xnn_setup_runtime for '" + path_ + "' failed: " + status_text(ss));
     }
     // The subgraph may go: the runtime keeps what it needs (weights stay in lm_).
+    inst->last_use = ++uses_;
     return *instances_.emplace(batch, std::move(inst)).first->second;
   }
 
@@ -274,6 +277,7 @@ class XnnWrapper : public plugin::Wrapper {
   std::vector<size_t> selected_;  // model output index per returned output
   std::map<int64_t, std::unique_ptr<Instance>> instances_;
   Instance* current_ = nullptr;
+  uint64_t uses_ = 0;
   int64_t batch_ = 1;
 };
 
