@@ -22,6 +22,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -37,6 +38,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr double kAtol = 1e-4, kRtol = 1e-3;  // docs/backends.md's verification rule
+constexpr int kSettleMs = 30;                 // quiet time before each backend's turn
 
 struct Args {
   std::vector<std::string> models = {"resnet18", "mobilenet_v2", "efficientnet_b0",
@@ -65,7 +67,19 @@ Args parse_args(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (k == "--models")
+    if (k == "-h" || k == "--help") {
+      std::cout << "nnport_bench_backends: every backend on every test model, side by side:\n"
+                   "converts? (and how long), max error vs ONNX Runtime at batch 1 (and 4),\n"
+                   "median batch-1 latency measured round-robin.\n\n"
+                   "  --models a,b          test models (default: all in NNPORT_MODELS_DIR)\n"
+                   "  --backends a,b        default onnxruntime,xnnpack,opencv\n"
+                   "  --threads N           threads per backend (default 2)\n"
+                   "  --rounds N            round-robin rounds (default 40)\n"
+                   "  --calls N             forwards per backend per round (default 3)\n"
+                   "  --markdown FILE       the table (scripts/backend_table.sh splices it)\n"
+                   "  --json FILE           the same figures for scripts\n";
+      std::exit(0);
+    } else if (k == "--models")
       a.models = split(value());
     else if (k == "--backends")
       a.backends = split(value());
@@ -80,8 +94,7 @@ Args parse_args(int argc, char** argv) {
     else if (k == "--json")
       a.json = value();
     else {
-      std::cerr << "nnport_bench_backends: unknown option '" << k
-                << "' (see the comment at the top of bench/bench_backends.cc)\n";
+      std::cerr << "nnport_bench_backends: unknown option '" << k << "' (see --help)\n";
       std::exit(2);
     }
   }
@@ -270,6 +283,11 @@ void run_model(const Args& a, const std::string& name, ModelRow& row, const fs::
   for (int r = 0; r < a.rounds; ++r) {
     for (size_t k = 0; k < live.size(); ++k) {
       Cell* c = live[(k + r) % live.size()];
+      // Let the previous backend's thread pool go quiet (ONNX Runtime's
+      // workers spin for a while after a call returns and would steal the
+      // CPUs from this one), and discard one call that wakes this one's pool.
+      std::this_thread::sleep_for(std::chrono::milliseconds(kSettleMs));
+      (void)c->wrapper->forward(*in1);
       for (int i = 0; i < a.calls; ++i) {
         auto t = Clock::now();
         auto out = c->wrapper->forward(*in1);
@@ -287,13 +305,23 @@ const Cell* find_cell(const ModelRow& row, const std::string& backend) {
   return nullptr;
 }
 
+// The table's short form of a conversion error: from the node it names
+// on (dropping the temporary path before it), else the whole message.
+std::string table_reason(const std::string& error) {
+  const size_t node = error.find("node #");
+  return node == std::string::npos ? error : error.substr(node);
+}
+
 std::string markdown(const Args& a, const std::vector<ModelRow>& rows) {
   std::ostringstream md;
   md << "Measured by `scripts/backend_table.sh` (bench/bench_backends.cc) on " << cpu_name() << ", "
      << a.threads << " threads per backend, batch 1; median of " << a.rounds * a.calls
-     << " calls per backend, round-robin. Verified against ONNX Runtime with atol " << kAtol
-     << " and rtol " << kRtol << "; the figures in brackets are max absolute / max relative "
-     << "error.\n\n";
+     << " calls per backend, round-robin (each turn after " << kSettleMs
+     << " ms of quiet and one discarded call). Agrees: every output element within atol " << kAtol
+     << " + rtol " << kRtol
+     << " x |reference| of ONNX Runtime's (`nnport verify`'s rule); in brackets the max "
+     << "absolute error / max elementwise relative error (large where the reference is near "
+     << "0).\n\n";
   md << "| model | backend | converts (time) | batch 1 agrees | batch 4 agrees | median latency "
         "| vs onnxruntime |\n|---|---|---|---|---|---|---|\n";
   for (const auto& row : rows) {
@@ -301,7 +329,7 @@ std::string markdown(const Args& a, const std::vector<ModelRow>& rows) {
     for (const auto& c : row.cells) {
       md << "| " << row.name << " | " << c.backend << " | ";
       if (!c.converts) {
-        md << "no: " << c.error << " | | | | |\n";
+        md << "no: " << table_reason(c.error) << " | | | | |\n";
         continue;
       }
       md << "yes (" << fmt("%.2f", c.convert_s) << " s) | " << errors_text(c.batch1) << " | "
