@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up nnport on a fresh Debian 12 machine, then runs the main job once:
 #   1. Debian packages (build tools, libonnx, protobuf, json, yaml, CLI11, GoogleTest,
-#      Google Benchmark, clang with libFuzzer, XNNPACK and OpenCV DNN for their backends, and Debian's
-#      torch/torchvision/onnx/numpy for the test models)
+#      Google Benchmark, clang with libFuzzer, XNNPACK and OpenCV DNN for their
+#      backends, chromium (headless, to check nnport bench's HTML report), and
+#      Debian's torch/torchvision/onnx/numpy for the test models)
 #   2. the ONNX Runtime SDK (scripts/fetch_onnxruntime.sh: pinned, sha256-checked)
 #   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport)
 #   4. the test models (tests/models/export.py, PyTorch's outputs as references)
@@ -37,6 +38,7 @@ DEBIAN_PACKAGES=(
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   libonnx-testdata
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libopencv-dnn-dev
+  chromium
 )
 
 if [[ $packages == yes ]]; then
