@@ -38,7 +38,7 @@ DEBIAN_PACKAGES=(
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   libonnx-testdata
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libopencv-dnn-dev
-  chromium
+  chromium zlib1g-dev
 )
 
 if [[ $packages == yes ]]; then

@@ -5,11 +5,14 @@
 #define NNPORT_BENCH_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "nnport/export.h"
+#include "nnport/status.h"
+#include "nnport/tensor.h"
 
 namespace nnport::bench {
 
@@ -79,6 +82,46 @@ struct Report {
   std::vector<double> percentiles;  // as asked, e.g. {50, 90, 95, 99}
   std::vector<Run> runs;
 };
+
+// ---- Running a benchmark (nnport bench) ----
+
+// One set of inputs to measure with, e.g. one of several --shape choices.
+struct InputSet {
+  std::string label;  // "input=1x3x224x224", shown in the report
+  int64_t batch = 1;  // samples per call, for throughput
+  NamedTensors tensors;
+};
+
+struct BenchOptions {
+  std::string target;                // a work dir or a model file
+  std::vector<std::string> backends;  // empty: the target's own; else each, alternating
+  std::vector<int> threads = {0};     // swept; 0: the backend's default
+  std::vector<int> concurrency = {1};  // swept; C workers, each with its own wrapper
+  std::vector<InputSet> input_sets;    // measured one after another; at least one
+  int64_t warmup_iters = 10;           // per worker, before timing
+  double warmup_s = 0;                 // > 0: warm up for this long instead
+  int64_t iters = 0;                   // > 0: timed calls per worker
+  double duration_s = 3;               // else: timed seconds per run
+  double stable_pct = 0;               // > 0: perf_analyzer's rule over windows
+  double window_s = 1;                 // a window's length with stable_pct
+  int max_windows = 20;                // give up (stable = false) after this many
+  std::vector<double> percentiles = {50, 90, 95, 99};
+  // Called between measurement chunks: what runs now, and the fraction of
+  // the whole benchmark done (0..1).
+  std::function<void(const std::string& what, double fraction)> progress;
+};
+
+// Checks the options (every number in range, a percentile in (0, 100],
+// at least one input set) before any work.
+NNPORT_API Status check_bench_options(const BenchOptions& options);
+
+// Loads (and for a model file or another backend, converts into a scratch
+// dir that is removed afterwards) each backend's model, then measures every
+// input set x threads x concurrency, the backends alternating in chunks so
+// that drift on a noisy machine hits them alike.
+NNPORT_API Result<Report> run_bench(const BenchOptions& options);
+
+// ---- Writing the report ----
 
 NNPORT_API std::string report_json(const Report& report);  // docs/bench.md
 NNPORT_API std::string report_csv(const Report& report);   // one row per run

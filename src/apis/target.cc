@@ -108,6 +108,23 @@ Result<Wrapper> build_target_wrapper(const DeployInfo& info, Registry* registry)
                           cfg_json(info.deploy_cfg));
 }
 
+Result<DeployInfo> convert_target_for(const DeployInfo& info, const std::string& backend,
+                                      const std::string& scratch_dir, Registry* registry) {
+  Registry& reg = registry != nullptr ? *registry : Registry::global();
+  NNPORT_ASSIGN_OR_RETURN(const BackendManager* m, find_available(reg, backend));
+  if (info.ir_files.empty())
+    return invalid_argument("target has no ONNX file to convert for backend '" + backend + "'");
+  DeployInfo out = info;
+  out.backend = backend;
+  out.work_dir.clear();
+  out.plugin_file.clear();
+  out.deploy_cfg["backend_config"] = Config{{"type", backend}};
+  NNPORT_ASSIGN_OR_RETURN(out.backend_files, m->to_backend(out.ir_files, scratch_dir,
+                                                           cfg_json(out.deploy_cfg),
+                                                           NNPORT_LOG_WARNING, out.device));
+  return out;
+}
+
 Result<Wrapper> build_reference_wrapper(const DeployInfo& info, const std::string& reference,
                                         Registry* registry) {
   Registry& reg = registry != nullptr ? *registry : Registry::global();

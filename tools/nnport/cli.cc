@@ -30,11 +30,15 @@ bool is_command(const CLI::App& app, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+}  // namespace
+
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
   std::string s;
   for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
   return s;
 }
+
+namespace {
 
 std::string unknown_command(const CLI::App& app, const std::string& given) {
   auto names = command_names(app);

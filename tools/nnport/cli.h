@@ -43,6 +43,7 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_inspect_command(CLI::App& app, GlobalOptions& g);
 Command add_clean_command(CLI::App& app, GlobalOptions& g);
 Command add_check_model_command(CLI::App& app, GlobalOptions& g);
+Command add_bench_command(CLI::App& app, GlobalOptions& g);
 
 // ---- Command line ----
 
@@ -114,6 +115,7 @@ Result<NamedTensors> forward_for(Wrapper& wrapper, const DeployInfo& info,
 std::vector<std::string> output_file_names(const std::vector<std::string>& output_names);
 
 // Formatting.
+std::string join(const std::vector<std::string>& items, const std::string& sep);
 std::string format_number(double v);
 std::string format_dims(const TensorInfo& info);  // [batch, 3, 224, 224]
 std::string format_shape(const Shape& shape);     // [1, 3, 224, 224]
