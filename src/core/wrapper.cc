@@ -3,6 +3,7 @@
 #include "core/plugin_loader.h"
 #include "core/sinks.h"
 #include "core/wrapper_impl.h"
+#include "nnport/timer.h"
 
 namespace nnport {
 
@@ -221,8 +222,12 @@ Status Wrapper::set_inputs(const NamedTensors& inputs) {
 Status Wrapper::execute() {
   if (!impl_) return moved_from();
   core::StringSink err;
+  TimeCounter::Scope timed(impl_->backend_name);  // the engine call alone
   int rc = impl_->api->execute(impl_->handle, err.get());
-  if (rc != NNPORT_OK) return plugin_error(impl_->backend_name, "execute", rc, err.text);
+  if (rc != NNPORT_OK) {
+    timed.cancel();  // a failed call's time says nothing about the engine
+    return plugin_error(impl_->backend_name, "execute", rc, err.text);
+  }
   return {};
 }
 
