@@ -113,8 +113,7 @@ NNPORT_API Result<Wrapper> build_reference_wrapper(const DeployInfo& info,
 // comparisons that need no certified work dir (no deploy.json is written).
 // The returned DeployInfo is the target's with that backend, its files, and
 // backend_config replaced by {"type": backend}.
-NNPORT_API Result<DeployInfo> convert_target_for(const DeployInfo& info,
-                                                 const std::string& backend,
+NNPORT_API Result<DeployInfo> convert_target_for(const DeployInfo& info, const std::string& backend,
                                                  const std::string& scratch_dir,
                                                  Registry* registry = nullptr);
 

@@ -93,9 +93,9 @@ struct InputSet {
 };
 
 struct BenchOptions {
-  std::string target;                // a work dir or a model file
-  std::vector<std::string> backends;  // empty: the target's own; else each, alternating
-  std::vector<int> threads = {0};     // swept; 0: the backend's default
+  std::string target;                  // a work dir or a model file
+  std::vector<std::string> backends;   // empty: the target's own; else each, alternating
+  std::vector<int> threads = {0};      // swept; 0: the backend's default
   std::vector<int> concurrency = {1};  // swept; C workers, each with its own wrapper
   std::vector<InputSet> input_sets;    // measured one after another; at least one
   int64_t warmup_iters = 10;           // per worker, before timing
@@ -114,6 +114,10 @@ struct BenchOptions {
 // Checks the options (every number in range, a percentile in (0, 100],
 // at least one input set) before any work.
 NNPORT_API Status check_bench_options(const BenchOptions& options);
+
+// Each named backend is installed and available here (else an error that
+// says what to do); run_bench checks it too, before any work.
+NNPORT_API Status check_backends_available(const std::vector<std::string>& names);
 
 // Loads (and for a model file or another backend, converts into a scratch
 // dir that is removed afterwards) each backend's model, then measures every

@@ -119,9 +119,9 @@ Result<DeployInfo> convert_target_for(const DeployInfo& info, const std::string&
   out.work_dir.clear();
   out.plugin_file.clear();
   out.deploy_cfg["backend_config"] = Config{{"type", backend}};
-  NNPORT_ASSIGN_OR_RETURN(out.backend_files, m->to_backend(out.ir_files, scratch_dir,
-                                                           cfg_json(out.deploy_cfg),
-                                                           NNPORT_LOG_WARNING, out.device));
+  NNPORT_ASSIGN_OR_RETURN(out.backend_files,
+                          m->to_backend(out.ir_files, scratch_dir, cfg_json(out.deploy_cfg),
+                                        NNPORT_LOG_WARNING, out.device));
   return out;
 }
 

@@ -19,9 +19,9 @@ namespace {
 // hundreds of words nobody compares.
 const std::set<std::string>& interesting_flags() {
   static const std::set<std::string> flags = {
-      "sse4_2",     "avx",         "avx2",        "fma",      "f16c",     "avx512f",
-      "avx512bw",   "avx512vl",    "avx512_vnni", "avx512_bf16", "avx512_fp16", "avx_vnni",
-      "amx_tile",   "amx_int8",    "amx_bf16",    "asimd",    "sve"};
+      "sse4_2",   "avx",      "avx2",        "fma",         "f16c",        "avx512f",
+      "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16", "avx_vnni",
+      "amx_tile", "amx_int8", "amx_bf16",    "asimd",       "sve"};
   return flags;
 }
 

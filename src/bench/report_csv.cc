@@ -53,8 +53,8 @@ std::string report_csv(const Report& r) {
         << num(run.load_ms) << "," << num(run.first_inference_ms);
     stats_row(out, run.execute);
     stats_row(out, run.forward);
-    out << "," << (run.stable ? "true" : "false") << "," << run.windows << ","
-        << run.peak_rss_bytes << "," << run.rss_growth_bytes << "\n";
+    out << "," << (run.stable ? "true" : "false") << "," << run.windows << "," << run.peak_rss_bytes
+        << "," << run.rss_growth_bytes << "\n";
   }
   return out.str();
 }

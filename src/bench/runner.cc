@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -96,8 +97,8 @@ Status run_chunk(Slot& slot, int workers, const NamedTensors& in, int64_t calls,
   std::vector<Samples> per{static_cast<size_t>(workers)};
   std::vector<Status> errors{static_cast<size_t>(workers)};
   const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(seconds));
+  const auto deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   auto work = [&](int k) {
     Samples* s = record ? &per[size_t(k)] : nullptr;
     for (int64_t i = 0; calls > 0 ? i < calls : Clock::now() < deadline; ++i) {
@@ -130,6 +131,12 @@ std::string utc_now() {
 
 Status invalid(const std::string& what) { return invalid_argument(what); }
 
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
 
 Status check_bench_options(const BenchOptions& o) {
@@ -152,8 +159,20 @@ Status check_bench_options(const BenchOptions& o) {
   if (o.max_windows < 3) return invalid("--max-windows must be >= 3 (the rule needs three)");
   for (double p : o.percentiles)
     if (!(p > 0 && p <= 100))
-      return invalid("percentile " + std::to_string(p) +
+      return invalid("percentile " + number_text(p) +
                      " is not one: expected numbers above 0 and up to 100, such as 50,90,99");
+  return Status();
+}
+
+Status check_backends_available(const std::vector<std::string>& names) {
+  for (const std::string& b : names) {
+    auto m = Registry::global().find(b);
+    if (!m.ok()) return m.status();
+    std::string why;
+    if (!(*m)->is_available(false, &why))
+      return unavailable("backend '" + b + "' is not available here" +
+                         (why.empty() ? "" : ": " + why) + "; run `nnport check-env`");
+  }
   return Status();
 }
 
@@ -165,20 +184,13 @@ Result<Report> run_bench(const BenchOptions& o) {
   if (backends.empty()) backends = {target.backend};
 
   // Every backend must be there before anything is measured.
-  for (const std::string& b : backends) {
-    auto m = Registry::global().find(b);
-    if (!m.ok()) return m.status();
-    std::string why;
-    if (!(*m)->is_available(false, &why))
-      return unavailable("backend '" + b + "' is not available here" +
-                         (why.empty() ? "" : ": " + why) + "; run `nnport check-env`");
-  }
+  NNPORT_RETURN_IF_ERROR(check_backends_available(backends));
 
   // A scratch dir for conversions, removed whatever happens.
   std::error_code ec;
-  const fs::path scratch = fs::temp_directory_path(ec) /
-                           ("nnport-bench-" + std::to_string(::getpid()) + "-" +
-                            std::to_string(Clock::now().time_since_epoch().count()));
+  const fs::path scratch =
+      fs::temp_directory_path(ec) / ("nnport-bench-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(Clock::now().time_since_epoch().count()));
   struct Cleanup {
     fs::path dir;
     ~Cleanup() {
@@ -249,17 +261,18 @@ Result<Report> run_bench(const BenchOptions& o) {
         std::vector<std::vector<double>> chunk_wall(slots.size());
         std::vector<int64_t> rss_before(slots.size(), 0);
         std::vector<bool> done(slots.size(), false);
-        const std::string what = set.label + (o.threads.size() > 1 || threads > 0
-                                                  ? " threads=" + std::to_string(threads)
-                                                  : "") +
-                                 (workers > 1 ? " concurrency=" + std::to_string(workers) : "");
+        const std::string what =
+            set.label +
+            (o.threads.size() > 1 || threads > 0 ? " threads=" + std::to_string(threads) : "") +
+            (workers > 1 ? " concurrency=" + std::to_string(workers) : "");
         for (size_t i = 0; i < slots.size(); ++i) {
           Slot& s = slots[i];
-          if (o.progress) o.progress("loading " + s.backend + " " + what, double(config_index) / configs);
+          if (o.progress)
+            o.progress("loading " + s.backend + " " + what, double(config_index) / configs);
           Status st = ensure_wrappers(s, size_t(workers), set.tensors);
           if (!st.ok())
-            return Status(st.code(), "backend '" + s.backend + "' on " + set.label + ": " +
-                                         st.message());
+            return Status(st.code(),
+                          "backend '" + s.backend + "' on " + set.label + ": " + st.message());
           rss_before[i] = current_rss_bytes();
           // Warm-up: every worker, uncounted.
           Samples ignored;
@@ -317,7 +330,7 @@ Result<Report> run_bench(const BenchOptions& o) {
           r.convert_ms = s.convert_ms;
           r.load_ms = s.load_ms;
           r.first_inference_ms = s.first_inference_ms;
-          r.windows = int(windows[i].size());
+          r.windows = stable_mode ? int(windows[i].size()) : 0;
           r.stable = !stable_mode || done[i];
           // Under --stable the report is about the last three windows (the
           // settled state, or the latest when it never settled).

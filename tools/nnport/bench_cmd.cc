@@ -22,8 +22,8 @@ struct Options {
   std::string target, backend, backends;
   int64_t warmup = 10;
   double warmup_time = 0;
-  int64_t iters = 0;
-  double duration = 0;
+  int64_t iters = -1;    // -1: not given
+  double duration = -1;  // < 0 and not given: 3 s
   double stable = 0, window = 1;
   int max_windows = 20;
   int64_t batch = 0;
@@ -73,7 +73,8 @@ Result<std::vector<std::map<std::string, Shape>>> shape_sets(const std::vector<s
   for (const std::string& arg : args) {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-      return invalid_argument("--shape '" + arg + "': expected NAME=DIMS such as input=1x3x224x224");
+      return invalid_argument("--shape '" + arg +
+                              "': expected NAME=DIMS such as input=1x3x224x224");
     auto shape = parse_shape(arg.substr(eq + 1));
     if (!shape.ok()) return invalid_argument("--shape " + arg + ": " + shape.status().message());
     by_name[arg.substr(0, eq)].push_back(*shape);
@@ -128,8 +129,8 @@ Result<std::vector<bench::InputSet>> make_input_sets(const std::vector<TensorInf
       const TensorInfo& info =
           infos[size_t(std::find(names.begin(), names.end(), name) - names.begin())];
       if (shape.size() != info.dims.size())
-        return invalid_argument("--shape " + name + "=" + format_shape(shape) + ": input '" +
-                                name + "' has rank " + std::to_string(info.dims.size()) + " " +
+        return invalid_argument("--shape " + name + "=" + format_shape(shape) + ": input '" + name +
+                                "' has rank " + std::to_string(info.dims.size()) + " " +
                                 format_dims(info));
       for (size_t d = 0; d < shape.size(); ++d)
         if (info.dims[d] >= 0 && shape[d] != info.dims[d])
@@ -138,26 +139,31 @@ Result<std::vector<bench::InputSet>> make_input_sets(const std::vector<TensorInf
                                   std::to_string(d) + " is fixed at " +
                                   std::to_string(info.dims[d]));
     }
-    if (o.batch > 0) {
+    // A dynamic batch defaults to 1 (like onnxruntime_perf_test's free dims).
+    const int64_t batch = o.batch > 0 ? o.batch : 1;
+    {
       for (const auto& info : infos) {
         if (given.contains(info.name) || info.dims.empty()) continue;
         if (shapes.count(info.name)) {
-          if (shapes[info.name][0] != o.batch)
+          if (o.batch > 0 && shapes[info.name][0] != o.batch)
             return invalid_argument("--batch " + std::to_string(o.batch) + " and --shape " +
                                     info.name + "=" + format_shape(shapes[info.name]) +
                                     " disagree on the batch");
           continue;
         }
+        if (info.dims[0] >= 0 && o.batch == 0) continue;  // static: make_inputs fills it
         if (info.dims[0] >= 0 && info.dims[0] != o.batch)
           return invalid_argument("--batch " + std::to_string(o.batch) + ": input '" + info.name +
                                   "' " + format_dims(info) + " has a fixed batch of " +
                                   std::to_string(info.dims[0]));
         Shape s = info.dims;
-        s[0] = o.batch;
-        if (std::any_of(s.begin(), s.end(), [](int64_t d) { return d < 0; }))
+        s[0] = batch;
+        if (std::any_of(s.begin(), s.end(), [](int64_t d) { return d < 0; })) {
+          if (o.batch == 0) continue;  // make_inputs names what --shape must give
           return invalid_argument("input '" + info.name + "' " + format_dims(info) +
                                   " has dynamic dims besides the batch: give them with --shape " +
                                   info.name + "=...");
+        }
         shapes[info.name] = s;
       }
     }
@@ -178,6 +184,12 @@ std::string ms(double v) {
   return buf;
 }
 
+std::string mib(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", double(bytes) / (1 << 20));
+  return buf;
+}
+
 std::string pad(const std::string& s, size_t w) {
   return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
 }
@@ -193,8 +205,8 @@ void print_table(const bench::Report& r) {
   std::cout << "target: " << r.target << "\n"
             << "backends: " << e.backend_version << "\n"
             << "cpu: " << e.cpu_model << " (" << e.usable_cpus << " usable, load "
-            << ms(e.load_average_1m) << ")  nnport " << e.nnport_version << " (" << e.nnport_commit
-            << ")\n\n";
+            << format_number(std::round(e.load_average_1m * 100) / 100) << ")  nnport "
+            << e.nnport_version << " (" << e.nnport_commit << ")\n\n";
   std::vector<std::string> head = {"backend", "inputs", "thr", "conc", "step", "count", "mean"};
   for (double p : r.percentiles) {
     char b[16];
@@ -207,13 +219,14 @@ void print_table(const bench::Report& r) {
   for (const bench::Run& run : r.runs) {
     for (const auto* step : {&run.execute, &run.forward}) {
       const bool fwd = step == &run.forward;
-      std::vector<std::string> row = {fwd ? "" : run.backend,
-                                      fwd ? "" : run.shape,
-                                      fwd ? "" : (run.threads ? std::to_string(run.threads) : "def"),
-                                      fwd ? "" : std::to_string(run.concurrency),
-                                      fwd ? "forward" : "execute",
-                                      std::to_string(step->count),
-                                      ms(step->mean_ms)};
+      std::vector<std::string> row = {
+          fwd ? "" : run.backend,
+          fwd ? "" : run.shape,
+          fwd ? "" : (run.threads ? std::to_string(run.threads) : "def"),
+          fwd ? "" : std::to_string(run.concurrency),
+          fwd ? "forward" : "execute",
+          std::to_string(step->count),
+          ms(step->mean_ms)};
       for (const auto& [p, v] : step->percentiles_ms) row.push_back(ms(v));
       row.push_back(ms(step->min_ms));
       row.push_back(ms(step->max_ms));
@@ -248,16 +261,19 @@ void print_table(const bench::Report& r) {
             << (r.percentiles.empty() ? "mean" : "p" + format_number(r.percentiles[0]))
             << " against the first run's)\n";
   for (const bench::Run& run : r.runs) {
-    std::cout << run.backend << " " << run.shape << ": ";
+    std::cout << run.backend << " " << run.shape
+              << (run.threads > 0 ? " threads=" + std::to_string(run.threads) : "")
+              << (run.concurrency > 1 ? " concurrency=" + std::to_string(run.concurrency) : "")
+              << ": ";
     if (run.convert_ms >= 0) std::cout << "convert " << ms(run.convert_ms) << " ms, ";
-    std::cout << "load " << ms(run.load_ms) << " ms, first inference "
-              << ms(run.first_inference_ms) << " ms; peak RSS "
-              << format_number(double(run.peak_rss_bytes) / (1 << 20)) << " MiB, growth "
-              << format_number(double(run.rss_growth_bytes) / (1 << 20)) << " MiB";
-    if (run.windows > 0 && !run.stable)
-      std::cout << "; NOT STABLE after " << run.windows << " windows";
-    else if (!run.stable || run.windows > 1)
-      std::cout << "; " << run.windows << " windows";
+    std::cout << "load " << ms(run.load_ms) << " ms, first inference " << ms(run.first_inference_ms)
+              << " ms; peak RSS " << mib(run.peak_rss_bytes) << " MiB, growth during the run "
+              << mib(run.rss_growth_bytes) << " MiB";
+    if (!run.stable)
+      std::cout << "; NOT STABLE: the last three of " << run.windows
+                << " windows never agreed (the report uses them anyway)";
+    else if (run.windows > 0)
+      std::cout << "; stable after " << run.windows << " windows";
     std::cout << "\n";
   }
 }
@@ -311,15 +327,16 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g) {
   sub->add_option("--warmup-time", o->warmup_time, "warm up for S seconds instead")
       ->type_name("S")
       ->check(non_negative_number());
-  auto* iters = sub->add_option("--iters", o->iters, "timed calls per worker (default: --duration)")
-                    ->check(whole_number());
-  sub->add_option("--duration", o->duration, "timed seconds per run (default 3)")
-      ->type_name("S")
-      ->excludes(iters);
-  sub->add_option("--stable", o->stable,
-                  "measure in windows until the last three agree within PCT percent on both "
-                  "latency and throughput (perf_analyzer's rule)")
-      ->type_name("PCT");
+  auto* iters =
+      sub->add_option("--iters", o->iters, "timed calls per worker (default: --duration)");
+  auto* duration = sub->add_option("--duration", o->duration, "timed seconds per run (default 3)")
+                       ->type_name("S")
+                       ->excludes(iters);
+  auto* stable =
+      sub->add_option("--stable", o->stable,
+                      "measure in windows until the last three agree within PCT percent on both "
+                      "latency and throughput (perf_analyzer's rule)")
+          ->type_name("PCT");
   sub->add_option("--window", o->window, "a window's length with --stable")
       ->type_name("S")
       ->capture_default_str();
@@ -360,60 +377,79 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g) {
       "  nnport bench model.onnx --backends onnxruntime,xnnpack,opencv --html report.html\n"
       "  nnport bench work/mobilenet --shape input=1x3x224x224 --shape input=8x3x224x224\n"
       "  nnport bench model.onnx --threads 1,2 --concurrency 1,2 --stable 5 --json out.json");
-  return {sub, [o, &g] {
-            const char* cmd = "bench";
-            Status plugins = plugin_load_status(g);
-            if (!plugins.ok()) return fail(cmd, plugins);
-            if (!o->backend.empty() && !o->backends.empty())
-              return fail(cmd, "give --backend or --backends, not both");
-            bench::BenchOptions b;
-            b.target = o->target;
-            b.backends = split_list(o->backends.empty() ? o->backend : o->backends);
-            auto threads = parse_ints("--threads", o->threads);
-            if (!threads.ok()) return fail(cmd, threads.status());
-            b.threads = *threads;
-            auto conc = parse_ints("--concurrency", o->concurrency);
-            if (!conc.ok()) return fail(cmd, conc.status());
-            b.concurrency = *conc;
-            auto pct = parse_numbers("--percentiles", o->percentiles);
-            if (!pct.ok()) return fail(cmd, pct.status());
-            b.percentiles = *pct;
-            b.warmup_iters = o->warmup_time > 0 ? 0 : o->warmup;
-            b.warmup_s = o->warmup_time;
-            b.iters = o->iters;
-            b.duration_s = o->iters > 0 ? 0 : (o->duration != 0 ? o->duration : 3);
-            if (o->duration < 0) b.duration_s = o->duration;  // refused below, by name
-            b.stable_pct = o->stable;
-            b.window_s = o->window;
-            b.max_windows = o->max_windows;
-            // The numbers first, then the model's inputs: both before any work.
-            b.input_sets = {bench::InputSet{}};
-            Status checked = bench::check_bench_options(b);
-            if (!checked.ok()) return fail(cmd, checked);
-            auto info = resolve_target(o->target);
-            if (!info.ok()) return fail(cmd, info.status());
-            auto model = inspect_onnx(info->ir_files.at(0));
-            if (!model.ok()) return fail(cmd, model.status());
-            auto sets = make_input_sets(model->inputs, *o);
-            if (!sets.ok()) return fail(cmd, sets.status());
-            b.input_sets = std::move(*sets);
-            const bool bar = !o->no_progress && isatty(STDERR_FILENO);
-            if (bar) b.progress = draw_progress;
-            auto report = bench::run_bench(b);
-            if (bar) std::cerr << "\r" << std::string(100, ' ') << "\r" << std::flush;
-            if (!report.ok()) return fail(cmd, report.status());
-            if (o->json != "-") print_table(*report);
-            for (const auto& [path, text, what] :
-                 {std::tuple{o->json, &bench::report_json, "JSON"},
-                  std::tuple{o->csv, &bench::report_csv, "CSV"},
-                  std::tuple{o->html, &bench::report_html, "HTML"}}) {
-              if (path.empty()) continue;
-              Status s = write_file(path, text(*report), what);
-              if (!s.ok()) return fail(cmd, s);
-              if (path != "-") std::cout << "wrote " << what << ": " << path << "\n";
-            }
-            return kExitOk;
-          }};
+  return {
+      sub, [o, &g, iters, duration, stable] {
+        const char* cmd = "bench";
+        if (iters->count() > 0 && o->iters < 1)
+          return fail(cmd, "--iters " + std::to_string(o->iters) +
+                               ": expected a number of timed calls >= 1");
+        if (stable->count() > 0 && !(o->stable > 0 && o->stable < 100))
+          return fail(cmd, "--stable " + format_number(o->stable) +
+                               ": expected a percentage above 0 and below 100, such as 5");
+        if (duration->count() > 0 && !(o->duration > 0))
+          return fail(cmd, "--duration " + format_number(o->duration) +
+                               ": expected a number of seconds > 0");
+        Status plugins = plugin_load_status(g);
+        if (!plugins.ok()) return fail(cmd, plugins);
+        if (!o->backend.empty() && !o->backends.empty())
+          return fail(cmd, "give --backend or --backends, not both");
+        bench::BenchOptions b;
+        b.target = o->target;
+        b.backends = split_list(o->backends.empty() ? o->backend : o->backends);
+        auto threads = parse_ints("--threads", o->threads);
+        if (!threads.ok()) return fail(cmd, threads.status());
+        b.threads = *threads;
+        auto conc = parse_ints("--concurrency", o->concurrency);
+        if (!conc.ok()) return fail(cmd, conc.status());
+        b.concurrency = *conc;
+        auto pct = parse_numbers("--percentiles", o->percentiles);
+        if (!pct.ok()) return fail(cmd, pct.status());
+        b.percentiles = *pct;
+        b.warmup_iters = o->warmup_time > 0 ? 0 : o->warmup;
+        b.warmup_s = o->warmup_time;
+        b.iters = std::max<int64_t>(o->iters, 0);
+        b.duration_s = b.iters > 0 ? 0 : (duration->count() > 0 ? o->duration : 3);
+        b.stable_pct = o->stable;
+        b.window_s = o->window;
+        b.max_windows = o->max_windows;
+        // The numbers first, then the model's inputs: both before any work.
+        b.input_sets = {bench::InputSet{}};
+        Status checked = bench::check_bench_options(b);
+        if (!checked.ok()) return fail(cmd, checked);
+        Status backends = bench::check_backends_available(b.backends);
+        if (!backends.ok()) return fail(cmd, backends);
+        auto info = resolve_target(o->target);
+        if (!info.ok()) return fail(cmd, info.status());
+        auto model = inspect_onnx(info->ir_files.at(0));
+        if (!model.ok()) return fail(cmd, model.status());
+        auto sets = make_input_sets(model->inputs, *o);
+        if (!sets.ok()) return fail(cmd, sets.status());
+        b.input_sets = std::move(*sets);
+        // Spinning thread pools on shared CPUs stall each other: say so.
+        const int workers = *std::max_element(b.concurrency.begin(), b.concurrency.end());
+        const int most = *std::max_element(b.threads.begin(), b.threads.end());
+        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        if (most > 0 && long(most) * workers > cpus)
+          std::cerr << "nnport bench: note: " << most << " threads x " << workers
+                    << " workers exceed the " << cpus
+                    << " CPUs here; spinning thread pools will stall each other, so those "
+                       "runs measure contention\n";
+        const bool bar = !o->no_progress && isatty(STDERR_FILENO);
+        if (bar) b.progress = draw_progress;
+        auto report = bench::run_bench(b);
+        if (bar) std::cerr << "\r" << std::string(100, ' ') << "\r" << std::flush;
+        if (!report.ok()) return fail(cmd, report.status());
+        if (o->json != "-") print_table(*report);
+        for (const auto& [path, text, what] : {std::tuple{o->json, &bench::report_json, "JSON"},
+                                               std::tuple{o->csv, &bench::report_csv, "CSV"},
+                                               std::tuple{o->html, &bench::report_html, "HTML"}}) {
+          if (path.empty()) continue;
+          Status s = write_file(path, text(*report), what);
+          if (!s.ok()) return fail(cmd, s);
+          if (path != "-") std::cout << "wrote " << what << ": " << path << "\n";
+        }
+        return kExitOk;
+      }};
 }
 
 }  // namespace nnport::cli
