@@ -180,7 +180,7 @@ Result<std::vector<bench::InputSet>> make_input_sets(const std::vector<TensorInf
 
 std::string ms(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, v >= 100 ? "%.1f" : "%.3f", v);
+  std::snprintf(buf, sizeof buf, v >= 100 ? "%.1f" : v >= 1 ? "%.3f" : "%.4f", v);
   return buf;
 }
 
