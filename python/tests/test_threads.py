@@ -1,0 +1,44 @@
+"""Several Python threads calling forward at once (the GIL is released in the engine)."""
+import concurrent.futures as cf
+
+import numpy as np
+
+from conftest import model
+
+ATOL, RTOL = 1e-4, 1e-3
+
+
+def run_many(wrappers, inputs, calls):
+    with cf.ThreadPoolExecutor(max_workers=len(wrappers)) as pool:
+        futures = [pool.submit(lambda w: [w.forward(inputs)['output'] for _ in range(calls)], w)
+                   for w in wrappers]
+        return [o for f in futures for o in f.result()]
+
+
+def test_threads_share_one_wrapper(ort):
+    onnx_file, inputs, expected = model('squeezenet1_1')
+    wrapper = ort.build_wrapper(str(onnx_file))
+    outs = run_many([wrapper] * 4, inputs, 5)
+    assert len(outs) == 20
+    for out in outs:
+        np.testing.assert_allclose(out, expected['output'], atol=ATOL, rtol=RTOL)
+
+
+def test_threads_with_their_own_wrappers(ort):
+    onnx_file, inputs, expected = model('squeezenet1_1')
+    wrappers = [ort.build_wrapper(str(onnx_file)) for _ in range(3)]
+    outs = run_many(wrappers, inputs, 5)
+    assert len(outs) == 15
+    for out in outs:
+        np.testing.assert_allclose(out, expected['output'], atol=ATOL, rtol=RTOL)
+
+
+def test_threads_with_different_inputs(ort):
+    onnx_file, inputs, _ = model('tiny_mlp')
+    wrapper = ort.build_wrapper(str(onnx_file))
+    xs = [inputs['input'] * k for k in range(8)]
+    refs = [wrapper.forward({'input': x})['output'] for x in xs]
+    with cf.ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda x: wrapper.forward({'input': x})['output'], xs * 10))
+    for i, out in enumerate(got):
+        np.testing.assert_array_equal(out, refs[i % len(xs)])
