@@ -211,3 +211,24 @@ def test_time_counter(ort, capsys, tmp_path):
         assert work() == 499500
     assert len(nnport.TimeCounter.samples('py_fn')) == 1
     nnport.TimeCounter.reset()
+
+
+def test_stubs_cover_the_public_names():
+    import ast
+    import pathlib
+    stub = pathlib.Path(nnport.__file__).with_name('__init__.pyi')
+    tree = ast.parse(stub.read_text())
+    declared = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            declared.add(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            declared.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            declared.add(node.target.id)
+    missing = [n for n in nnport.__all__ if n not in declared]
+    assert not missing, missing
+    native = pathlib.Path(nnport.__file__).with_name('_nnport.pyi').read_text()
+    for name in ['def forward', 'def build_wrapper', 'def to_backend', 'def verify',
+                 'def print_stats']:
+        assert name in native
