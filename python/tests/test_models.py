@@ -117,3 +117,36 @@ def test_dynamic_model_from_python(ort, tmp_path):
                    log_level='WARNING')
     got = nnport.load_work_dir(work).forward(inputs)
     np.testing.assert_allclose(got['output'], expected['output'], atol=ATOL, rtol=RTOL)
+
+
+@pytest.mark.parametrize('backend,name', [('xnnpack', 'resnet18'), ('opencv', 'squeezenet1_1')])
+def test_other_backends_from_python(backend, name, tmp_path):
+    try:
+        manager = nnport.get_backend_manager(backend)
+    except RuntimeError as e:
+        pytest.skip(str(e))
+    if not manager.is_available():
+        pytest.skip(manager.why_unavailable())
+    onnx_file, inputs, expected = model(name)
+    work = tmp_path / backend
+    info = nnport.convert(CONFIGS / 'classification' / ('classification_%s_static.py' % backend),
+                          onnx_file, work, log_level='WARNING')
+    assert info['backend'] == backend
+    wrapper = nnport.load_work_dir(work)
+    assert wrapper.backend == backend
+    got = wrapper.forward(inputs)
+    np.testing.assert_allclose(got['output'], expected['output'], atol=ATOL, rtol=RTOL)
+
+
+def test_backend_failure_is_runtime_error(tmp_path):
+    try:
+        manager = nnport.get_backend_manager('xnnpack')
+    except RuntimeError as e:
+        pytest.skip(str(e))
+    if not manager.is_available():
+        pytest.skip(manager.why_unavailable())
+    onnx_file, _, _ = model('squeezenet1_1')  # Concat: not in this XNNPACK
+    with pytest.raises(RuntimeError, match=r'xnnpack: convert failed.*Concat'):
+        nnport.convert(CONFIGS / 'classification' / 'classification_xnnpack_static.py',
+                       onnx_file, tmp_path / 'w', log_level='WARNING')
+    assert not (tmp_path / 'w').exists()
