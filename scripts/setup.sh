@@ -5,7 +5,9 @@
 #      backends, chromium (headless, to check nnport bench's HTML report), and
 #      Debian's torch/torchvision/onnx/numpy for the test models)
 #   2. the ONNX Runtime SDK (scripts/fetch_onnxruntime.sh: pinned, sha256-checked)
-#   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport)
+#   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport;
+#      the Python module is install/lib/python/nnport, made importable for
+#      /usr/bin/python3 by a nnport.pth file in its site folder)
 #   4. the test models (tests/models/export.py, PyTorch's outputs as references)
 #   5. the main job on a small model: convert + run + verify against PyTorch's outputs
 # Safe to run again: each step skips what is already done.
@@ -22,7 +24,7 @@ while (($#)); do
     --no-packages) packages=no ;;
     --no-models) models=no ;;
     --jobs) jobs=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -72,6 +74,34 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$ROOT/ins
 cmake --build build -j "$jobs"
 cmake --install build >/dev/null
 echo "installed: $ROOT/install/bin/nnport"
+
+# The Python module (install/lib/python/nnport) for Debian's /usr/bin/python3:
+# a nnport.pth in its site folder names install/lib/python (rewritten on every
+# run, so it follows a moved checkout). Without root or sudo, the user's site
+# folder instead. A venv: see docs/python.md.
+pyroot="$ROOT/install/lib/python"
+if [[ -f $pyroot/nnport/__init__.py ]]; then
+  site=${NNPORT_PYTHON_SITE:-$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')}
+  sudo_py=""
+  if [[ $(id -u) != 0 ]] && ! { [[ -d $site ]] && [[ -w $site ]]; }; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo_py=sudo
+    else
+      site=$(/usr/bin/python3 -c 'import site; print(site.getusersitepackages())')
+    fi
+  fi
+  $sudo_py mkdir -p "$site"
+  echo "$pyroot" | $sudo_py tee "$site/nnport.pth" >/dev/null
+  # NNPORT_PYTHON_SITE (a folder Python does not search by itself) is for trying this out.
+  check='import site, sys; [site.addsitedir(d) for d in sys.argv[1:]]; import nnport; print("nnport", nnport.__version__, "from", nnport.__file__)'
+  if ! found=$(cd / && /usr/bin/python3 -c "$check" ${NNPORT_PYTHON_SITE:+"$site"}); then
+    echo "setup.sh: /usr/bin/python3 cannot import nnport from $pyroot (see above)" >&2
+    exit 1
+  fi
+  echo "python: $site/nnport.pth -> $pyroot: $found"
+else
+  echo "python: module not built (pybind11-dev or python3-dev missing?)"
+fi
 
 if [[ $models == no ]]; then
   echo "done (models and the first deployment skipped)"

@@ -2,7 +2,8 @@
 # Runs nnport's whole test suite on the build that scripts/setup.sh made:
 #   1. CTest (GoogleTest suites of every room, CLI tests, backend tests on real models)
 #   2. the third-party plugin example, built against the installed SDK (install/) only
-#   3. the libFuzzer targets (scripts/fuzz.sh), 20 s each, when clang is installed
+#   3. the Python module's tests (pytest on python/tests, against install/lib/python)
+#   4. the libFuzzer targets (scripts/fuzz.sh), 20 s each, when clang is installed
 # Options: -R REGEX (only CTest tests matching), --jobs N, --fuzz-seconds N (0: skip)
 set -euo pipefail
 
@@ -15,7 +16,7 @@ while (($#)); do
     -R) filter=(-R "$2"); shift ;;
     --jobs) jobs=$2; shift ;;
     --fuzz-seconds) fuzz_seconds=$2; shift ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -40,6 +41,18 @@ echo "== CTest"
 if ((${#filter[@]} == 0)); then
   echo "== third-party plugin example against install/"
   examples/plugins/minimal/build_and_test.sh "$ROOT/install" "$ROOT/build/minimal-example"
+fi
+
+if ((${#filter[@]} == 0)); then
+  echo "== Python module (pytest)"
+  if [[ -f install/lib/python/nnport/__init__.py ]]; then
+    # The installed module, whatever nnport.pth says; no caches in the source tree.
+    PYTHONPATH="$ROOT/install/lib/python" PYTHONDONTWRITEBYTECODE=1 \
+      /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
+  else
+    echo "test.sh: the Python module was not built (pybind11-dev missing? see the CMake output)" >&2
+    exit 1
+  fi
 fi
 
 if ((${#filter[@]} == 0 && fuzz_seconds > 0)); then

@@ -1,0 +1,218 @@
+// The high-level API (MMDeploy's mmdeploy.apis): convert, load_work_dir,
+// verify, with the CLI's meaning.
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "bindings.h"
+#include "nnport/apis.h"
+#include "nnport/npy.h"
+
+namespace nnport::python {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+py::dict info_dict(const DeployInfo& info) {
+  py::dict d;
+  d["work_dir"] = info.work_dir;
+  d["backend"] = info.backend;
+  d["task"] = info.task;
+  d["device"] = info.device;
+  d["deploy_cfg_path"] = info.deploy_cfg_path;
+  d["deploy_cfg"] = python_from_config(info.deploy_cfg);
+  d["ir_files"] = info.ir_files;
+  d["backend_files"] = info.backend_files;
+  d["data_files"] = info.data_files;
+  d["input_names"] = info.input_names;
+  d["output_names"] = info.output_names;
+  d["precision"] = info.precision;
+  d["batch_size"] = info.batch_size;
+  d["dynamic_shape"] = info.dynamic_shape;
+  d["load_checked"] = info.load_checked;
+  d["plugin_file"] = info.plugin_file;
+  d["warnings"] = info.warnings;
+  return d;
+}
+
+std::unique_ptr<PyWrapper> wrapper_for(const DeployInfo& info) {
+  std::optional<Result<Wrapper>> built;
+  {
+    py::gil_scoped_release no_gil;
+    built.emplace(build_target_wrapper(info));
+  }
+  auto w = std::make_unique<PyWrapper>(unwrap(std::move(*built)));
+  w->deploy_info = info_dict(info);
+  return w;
+}
+
+std::map<std::string, Shape> shapes_of(const py::handle& shapes) {
+  std::map<std::string, Shape> out;
+  if (shapes.is_none()) return out;
+  if (!py::isinstance<py::dict>(shapes))
+    throw py::value_error("shapes: expected {input name: shape tuple}");
+  for (auto item : py::reinterpret_borrow<py::dict>(shapes)) {
+    if (!py::isinstance<py::str>(item.first)) throw py::value_error("shapes: names must be str");
+    Shape s;
+    if (!py::isinstance<py::sequence>(item.second) || py::isinstance<py::str>(item.second))
+      throw py::value_error("shapes['" + item.first.cast<std::string>() +
+                            "']: expected a tuple of ints");
+    for (auto d : py::reinterpret_borrow<py::sequence>(item.second)) {
+      if (!py::isinstance<py::int_>(d) || d.cast<int64_t>() < 0)
+        throw py::value_error("shapes['" + item.first.cast<std::string>() +
+                              "']: dims must be ints >= 0");
+      s.push_back(d.cast<int64_t>());
+    }
+    out[item.first.cast<std::string>()] = s;
+  }
+  return out;
+}
+
+}  // namespace
+
+void init_apis(py::module_& m) {
+  m.def(
+      "load_work_dir",
+      [](const py::handle& work_dir, const py::handle& device) {
+        std::string dir = path_from_object(work_dir, "work_dir");
+        DeployInfo info = unwrap(load_work_dir(dir));
+        if (!device.is_none()) info.device = device.cast<std::string>();
+        return wrapper_for(info);
+      },
+      py::arg("work_dir"), py::arg("device") = py::none(),
+      "A Wrapper for the work dir `nnport convert` wrote, built from its deploy.json "
+      "(backend, files, device unless `device` is given). wrapper.deploy_info holds what "
+      "deploy.json says.");
+  m.def(
+      "read_deploy_info",
+      [](const py::handle& target) {
+        return info_dict(unwrap(resolve_target(path_from_object(target, "target"))));
+      },
+      py::arg("target"), "What a work dir's deploy.json (or a bare .onnx file) stands for.");
+  m.def(
+      "_convert",
+      [](const std::string& deploy_cfg, const py::handle& model, const py::handle& work_dir,
+         const std::string& device, const py::handle& cfg_options, bool overwrite, bool load_check,
+         int log_level) {
+        ConvertOptions o;
+        o.device = device;
+        o.cfg_options = names_from_object(cfg_options, "cfg_options");
+        o.overwrite = overwrite;
+        o.load_check = load_check;
+        o.log_level = log_level;
+        std::string model_path = path_from_object(model, "model");
+        std::string dir = path_from_object(work_dir, "work_dir");
+        if (!fs::exists(deploy_cfg))
+          throw_status(not_found("deploy config '" + deploy_cfg + "': no such file"));
+        if (!fs::exists(model_path))
+          throw_status(not_found("model '" + model_path + "': no such file"));
+        std::optional<Result<DeployInfo>> done;
+        {
+          py::gil_scoped_release no_gil;
+          done.emplace(convert(deploy_cfg, model_path, dir, o));
+        }
+        return info_dict(unwrap(std::move(*done)));
+      },
+      py::arg("deploy_cfg"), py::arg("model"), py::arg("work_dir"), py::arg("device"),
+      py::arg("cfg_options"), py::arg("overwrite"), py::arg("load_check"), py::arg("log_level"));
+  m.def(
+      "verify",
+      [](const py::handle& target, const py::handle& reference, const py::handle& expected,
+         const py::handle& inputs, const py::handle& shapes, uint64_t seed, double atol,
+         double rtol, const py::handle& backend, const py::handle& device) {
+        if (reference.is_none() == expected.is_none())
+          throw py::value_error("verify: give one reference: reference=BACKEND or expected=DIR");
+        if (!(atol >= 0) || !(rtol >= 0))
+          throw py::value_error("verify: atol and rtol must be numbers >= 0");
+        std::string t = path_from_object(target, "target");
+        std::string b = backend.is_none() ? "" : backend.cast<std::string>();
+        DeployInfo info = unwrap(resolve_target(t, b));
+        if (!device.is_none()) info.device = device.cast<std::string>();
+        std::unique_ptr<PyWrapper> w = wrapper_for(info);
+        std::vector<py::object> keep;
+        NamedTensors given =
+            inputs.is_none() ? NamedTensors{} : w->checked_inputs(inputs, keep, /*complete=*/false);
+        std::string expected_dir = expected.is_none() ? "" : path_from_object(expected, "expected");
+        if (!expected_dir.empty())  // saved outputs only match the inputs that made them
+          for (const auto& i : w->wrapper().input_infos())
+            if (!given.contains(i.name))
+              throw py::value_error("verify: expected= compares with saved outputs, so input '" +
+                                    i.name + "' must be given (inputs={'" + i.name + "': array})");
+        NamedTensors all =
+            unwrap(make_inputs(w->wrapper().input_infos(), given, shapes_of(shapes), seed));
+        check(w->wrapper().check_inputs(all));
+        NamedTensors outputs = unwrap(w->run(all));
+        NamedTensors ref;
+        std::string label;
+        if (expected_dir.empty()) {
+          label = reference.cast<std::string>();
+          std::optional<Result<Wrapper>> built;
+          {
+            py::gil_scoped_release no_gil;
+            built.emplace(build_reference_wrapper(info, label));
+          }
+          PyWrapper r(unwrap(std::move(*built)));
+          ref = unwrap(r.run(all));
+        } else {
+          label = "files in " + expected_dir;
+          if (!fs::is_directory(expected_dir))
+            throw_status(not_found("expected: no folder " + expected_dir));
+          for (const auto& [name, tensor] : outputs) {
+            std::string path = (fs::path(expected_dir) / (name + ".npy")).string();
+            if (!fs::exists(path))
+              throw_status(not_found("expected output '" + name + "': no file " + path));
+            ref.set(name, unwrap(read_npy(path)));
+          }
+        }
+        auto rows = compare_outputs(outputs, ref, atol, rtol);
+        bool all_pass = !rows.empty();
+        py::list outs;
+        for (const auto& r : rows) {
+          all_pass = all_pass && r.pass;
+          py::dict row;
+          const bool compared = r.reason.empty();
+          row["name"] = r.name;
+          row["dtype"] = std::string(dtype_name(r.dtype));
+          row["shape"] = py::tuple(py::cast(r.shape));
+          row["reference_dtype"] = std::string(dtype_name(r.ref_dtype));
+          row["reference_shape"] = py::tuple(py::cast(r.ref_shape));
+          row["max_abs_err"] =
+              compared ? py::object(py::float_(r.max_abs_err)) : py::object(py::none());
+          row["max_rel_err"] =
+              compared ? py::object(py::float_(r.max_rel_err)) : py::object(py::none());
+          row["mismatches"] = r.mismatches;
+          row["numel"] = r.numel;
+          row["pass"] = r.pass;
+          row["reason"] = r.reason;
+          outs.append(row);
+        }
+        py::dict result;
+        result["target"] = t;
+        result["backend"] = info.backend;
+        result["device"] = info.device;
+        result["reference"] = label;
+        result["atol"] = atol;
+        result["rtol"] = rtol;
+        result["pass"] = all_pass;
+        result["outputs"] = outs;
+        result["output_arrays"] = dict_from_tensors(outputs);
+        result["inputs"] = dict_from_tensors(all);
+        return result;
+      },
+      py::arg("target"), py::arg("reference") = py::none(), py::arg("expected") = py::none(),
+      py::arg("inputs") = py::none(), py::arg("shapes") = py::none(), py::arg("seed") = 0,
+      py::arg("atol") = 1e-5, py::arg("rtol") = 1e-3, py::arg("backend") = py::none(),
+      py::arg("device") = py::none(),
+      R"doc(`nnport verify` from Python: run TARGET (a work dir or an .onnx file) and
+compare its outputs with a reference backend's on the same inputs
+(reference='onnxruntime') or with saved outputs (expected=DIR holding
+<output name>.npy; then every input must be given). Inputs not given are the
+CLI's seeded random ones (shapes= gives dynamic dims). An element passes when
+|out - ref| <= atol + rtol * |ref|. Returns the CLI's --json document as a
+dict ('pass', 'outputs': one dict per output), plus 'inputs' and
+'output_arrays'. A failed comparison is result['pass'] == False, not an
+exception.)doc");
+}
+
+}  // namespace nnport::python
