@@ -41,7 +41,7 @@ DEBIAN_PACKAGES=(
   libonnx-testdata
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libopencv-dnn-dev
   chromium zlib1g-dev
-  pybind11-dev python3-pytest
+  pybind11-dev python3-dev python3-pytest
 )
 
 if [[ $packages == yes ]]; then
