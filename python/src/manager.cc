@@ -1,4 +1,5 @@
 // Backend managers (MMDeploy's BaseBackendManager) and the registry's names.
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <optional>
@@ -12,9 +13,19 @@ namespace nnport::python {
 namespace {
 
 // Registry::global() hands out managers that live as long as the process.
+// A known backend whose plugin is not installed here gets a manager too,
+// with manager == nullptr, as MMDeploy's get_backend_manager does: its
+// is_available() is False and says why; converting or loading raises.
 struct PyManager {
   const BackendManager* manager;
+  std::string name;     // when manager is null
+  std::string missing;  // why there is no manager
 };
+
+const BackendManager& need(const PyManager& p) {
+  if (p.manager == nullptr) throw std::runtime_error(p.missing);
+  return *p.manager;
+}
 
 std::string backend_name_of(const py::handle& name) {
   if (py::isinstance<py::str>(name)) return name.cast<std::string>();  // nnport.Backend too
@@ -55,7 +66,12 @@ PyManager manager_for(const py::handle& name) {
     py::gil_scoped_release no_gil;  // may load a plugin (dlopen)
     found.emplace(Registry::global().find(n));
   }
-  return PyManager{unwrap(std::move(*found))};
+  if (!found->ok()) {
+    const auto known = Registry::global().known_names();
+    if (std::find(known.begin(), known.end(), n) != known.end())
+      return PyManager{nullptr, n, found->status().message()};
+  }
+  return PyManager{unwrap(std::move(*found)), n, ""};
 }
 
 void init_manager(py::module_& m) {
@@ -63,16 +79,21 @@ void init_manager(py::module_& m) {
 One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
 )doc")
       .def_property_readonly(
-          "name", [](const PyManager& p) { return p.manager->name(); }, "The backend's name.")
-      .def_property_readonly("description",
-                             [](const PyManager& p) { return p.manager->description(); })
+          "name", [](const PyManager& p) { return p.name; }, "The backend's name.")
       .def_property_readonly(
-          "plugin_path", [](const PyManager& p) { return p.manager->plugin_path(); },
-          "The plugin file this backend comes from.")
+          "description",
+          [](const PyManager& p) { return p.manager ? p.manager->description() : std::string(); })
+      .def_property_readonly(
+          "plugin_path",
+          [](const PyManager& p) -> py::object {
+            if (p.manager == nullptr) return py::none();
+            return py::str(p.manager->plugin_path());
+          },
+          "The plugin file this backend comes from (None when it is not installed).")
       .def(
           "is_available",
           [](const PyManager& p, bool with_custom_ops) {
-            return p.manager->is_available(with_custom_ops);
+            return p.manager != nullptr && p.manager->is_available(with_custom_ops);
           },
           py::arg("with_custom_ops") = false,
           "Whether the backend can run here (cheap: no device is opened).")
@@ -80,18 +101,26 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
           "why_unavailable",
           [](const PyManager& p, bool with_custom_ops) -> py::object {
             std::string why;
+            if (p.manager == nullptr) return py::str(p.missing);
             if (p.manager->is_available(with_custom_ops, &why)) return py::none();
             return py::str(why);
           },
           py::arg("with_custom_ops") = false, "None when available, else the backend's reason.")
       .def(
-          "get_version", [](const PyManager& p) { return unwrap(p.manager->version()); },
-          "The backend library's version (RuntimeError when it cannot be told).")
+          "get_version",
+          [](const PyManager& p) -> std::string {
+            if (p.manager == nullptr) return "None";  // MMDeploy's answer when it is missing
+            return unwrap(p.manager->version());
+          },
+          "The backend library's version; 'None' when the backend is not installed "
+          "(RuntimeError when an installed one cannot tell).")
       .def(
           "check_env",
           [](const PyManager& p, const py::object& log_callback) {
             std::string text;
-            for (const auto& line : p.manager->check_env()) {
+            const std::vector<std::string> lines =
+                p.manager ? p.manager->check_env() : std::vector<std::string>{p.name + ":\tNone"};
+            for (const auto& line : lines) {
               if (!text.empty()) text += "\n";
               text += line;
             }
@@ -105,6 +134,7 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
           "to_backend",
           [](const PyManager& p, const py::handle& ir_files, const py::handle& work_dir,
              const py::handle& deploy_cfg, const py::handle& log_level, const std::string& device) {
+            const BackendManager& mgr = need(p);
             auto files = paths_from_object(ir_files, "ir_files");
             for (const auto& f : files)
               if (!std::filesystem::exists(f))
@@ -115,7 +145,7 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
             std::optional<Result<std::vector<std::string>>> out;
             {
               py::gil_scoped_release no_gil;
-              out.emplace(p.manager->to_backend(files, dir, cfg, level, device));
+              out.emplace(mgr.to_backend(files, dir, cfg, level, device));
             }
             return unwrap(std::move(*out));
           },
@@ -128,6 +158,7 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
           [](const PyManager& p, const py::handle& backend_files, const std::string& device,
              const py::handle& input_names, const py::handle& output_names,
              const py::handle& deploy_cfg) {
+            const BackendManager& mgr = need(p);
             auto files = paths_from_object(backend_files, "backend_files");
             for (const auto& f : files)
               if (!std::filesystem::exists(f))
@@ -138,7 +169,7 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
             std::optional<Result<Wrapper>> built;
             {
               py::gil_scoped_release no_gil;
-              built.emplace(p.manager->build_wrapper(files, device, ins, outs, cfg));
+              built.emplace(mgr.build_wrapper(files, device, ins, outs, cfg));
             }
             return std::make_unique<PyWrapper>(unwrap(std::move(*built)));
           },
@@ -147,14 +178,16 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
           "Load backend files into a Wrapper. output_names picks and orders the outputs "
           "(default: all, in the model's order).")
       .def("__repr__", [](const PyManager& p) {
+        if (p.manager == nullptr) return "<nnport.BackendManager '" + p.name + "' (not installed)>";
         return "<nnport.BackendManager '" + p.manager->name() + "' (" + p.manager->plugin_path() +
                ")>";
       });
 
   m.def("get_backend_manager", &manager_for, py::arg("name"),
         "The manager of the backend `name` (str or nnport.Backend), loading its plugin. "
-        "ValueError for an unknown name (with the known ones), RuntimeError when the backend "
-        "is known but not installed here.");
+        "ValueError for an unknown name (with the known ones). A known backend that is not "
+        "installed here gets a manager whose is_available() is False (why_unavailable() says "
+        "why) and whose to_backend/build_wrapper raise RuntimeError, as in MMDeploy.");
   m.def(
       "load_plugin",
       [](const py::handle& path) {
@@ -166,7 +199,8 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
           py::gil_scoped_release no_gil;
           loaded.emplace(Registry::global().load_plugin(p));
         }
-        return PyManager{unwrap(std::move(*loaded))};
+        const BackendManager* mgr = unwrap(std::move(*loaded));
+        return PyManager{mgr, mgr->name(), ""};
       },
       py::arg("path"),
       "Load a backend plugin file (the CLI's --plugin); its name joins nnport.Backend. "
@@ -178,7 +212,8 @@ One backend (MMDeploy's BaseBackendManager), from nnport.get_backend_manager.
       "list_backends",
       [] {
         std::vector<PyManager> out;
-        for (const auto* mgr : Registry::global().list()) out.push_back(PyManager{mgr});
+        for (const auto* mgr : Registry::global().list())
+          out.push_back(PyManager{mgr, mgr->name(), ""});
         return out;
       },
       "Every installed backend's manager (loads every plugin found).");

@@ -50,9 +50,17 @@ def test_unknown_backend_is_value_error_with_suggestion():
         nnport.get_backend_manager('onnxruntim')
 
 
-def test_known_backend_without_plugin_is_runtime_error():
+def test_known_backend_without_plugin_is_an_unavailable_manager():
+    # MMDeploy's use: get_backend_manager(name).is_available() for any known name.
+    manager = nnport.get_backend_manager(nnport.Backend.TENSORRT)
+    assert manager.name == 'tensorrt'
+    assert manager.is_available() is False
+    assert 'tensorrt' in manager.why_unavailable()
+    assert manager.get_version() == 'None'
+    assert manager.check_env() == 'tensorrt:\tNone'
+    assert manager.plugin_path is None
     with pytest.raises(RuntimeError, match='tensorrt'):
-        nnport.get_backend_manager(nnport.Backend.TENSORRT)
+        manager.build_wrapper(['model.onnx'])
 
 
 def test_backend_names():
