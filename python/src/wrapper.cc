@@ -1,5 +1,7 @@
 // nnport.Wrapper: a backend's loaded model; forward({name: ndarray}) ->
 // {name: ndarray}, the GIL released while the engine runs.
+#include <chrono>
+
 #include "bindings.h"
 
 namespace nnport::python {
@@ -139,6 +141,33 @@ wrapper from several threads take turns, different wrappers run at once.
           "get_backend_file_count",
           [](const PyWrapper& w) { return w.wrapper().backend_file_count(); },
           "How many backend files the backend takes.")
+      .def(
+          "_time_cpp_forward",
+          [](PyWrapper& w, const py::handle& inputs, int calls) {
+            // Benchmark aid (bench/python_overhead.py): the same forward as
+            // from C++, `calls` times in a C++ loop, each call's ms. The
+            // difference to timing forward() from Python is the binding's cost.
+            if (calls < 1) throw py::value_error("calls must be >= 1");
+            std::vector<py::object> keep;
+            NamedTensors tensors = w.checked_inputs(inputs, keep);
+            std::vector<double> ms;
+            ms.reserve(size_t(calls));
+            py::gil_scoped_release no_gil;
+            for (int i = 0; i < calls; ++i) {
+              const auto t = std::chrono::steady_clock::now();
+              auto out = w.wrapper().forward(tensors);
+              ms.push_back(
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t)
+                      .count());
+              if (!out.ok()) {
+                py::gil_scoped_acquire gil;
+                throw_status(out.status());
+              }
+            }
+            return ms;
+          },
+          py::arg("inputs"), py::arg("calls"),
+          "Benchmark aid: Wrapper::forward in a C++ loop, each call's milliseconds.")
       .def("_input_addresses", &PyWrapper::input_addresses, py::arg("inputs"),
            "Testing aid: after forward's checks and conversions, the address of each input's "
            "data as handed to the engine.")

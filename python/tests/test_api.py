@@ -240,3 +240,15 @@ def test_stubs_cover_the_public_names():
     for name in ['def forward', 'def build_wrapper', 'def to_backend', 'def verify',
                  'def print_stats']:
         assert name in native
+
+
+def test_cpp_forward_timing_aid_for_the_overhead_benchmark(ort):
+    # bench/python_overhead.py compares forward() from Python with this loop.
+    onnx_file, inputs, _ = model('tiny_mlp')
+    wrapper = ort.build_wrapper(str(onnx_file))
+    ms = wrapper._time_cpp_forward(inputs, 7)
+    assert len(ms) == 7 and all(m > 0 for m in ms)
+    with pytest.raises(ValueError, match='calls'):
+        wrapper._time_cpp_forward(inputs, 0)
+    with pytest.raises(TypeError, match='input'):
+        wrapper._time_cpp_forward({'input': inputs['input'].astype(np.float64)}, 1)
