@@ -3,7 +3,9 @@
 # UndefinedBehaviorSanitizer on) into build-fuzz/ and runs each for a bounded
 # time, starting from its seed corpus in tests/fuzz/<target>/.
 #   scripts/fuzz.sh [--seconds N] [--jobs N] [TARGET...]
-# Targets: fuzz_config (.py/.json/.yaml configs), fuzz_xnn_format (XNNPACK model files).
+# Targets: fuzz_config (.py/.json/.yaml configs), fuzz_npy (.npy files), fuzz_onnx (ONNX
+# loader, inspector, checker, shape inference and rewrite passes), fuzz_xnn_format (XNNPACK
+# model files).
 # A crash stops the run with the reproducer's path (build-fuzz/crash-*): add
 # it under tests/fuzz/<target>/ and as a regression test, then fix.
 set -euo pipefail
@@ -16,13 +18,13 @@ while (($#)); do
   case $1 in
     --seconds) seconds=$2; shift ;;
     --jobs) jobs=$2; shift ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) targets+=("$1") ;;
   esac
   shift
 done
-((${#targets[@]})) || targets=(fuzz_config fuzz_xnn_format)
+((${#targets[@]})) || targets=(fuzz_config fuzz_npy fuzz_onnx fuzz_xnn_format)
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found: apt-get install clang (scripts/setup.sh installs it)" >&2
