@@ -290,8 +290,6 @@ Result<Report> run_bench(const BenchOptions& o) {
         const bool stable_mode = o.stable_pct > 0;
         const int chunks =
             stable_mode ? o.max_windows : (slots.size() > 1 ? kChunksWhenAlternating : 1);
-        const int64_t chunk_calls =
-            stable_mode || o.iters == 0 ? 0 : (o.iters + chunks - 1) / chunks;
         const double chunk_s = stable_mode ? o.window_s : o.duration_s / chunks;
         for (int c = 0; c < chunks; ++c) {
           bool all_done = true;
@@ -305,10 +303,10 @@ Result<Report> run_bench(const BenchOptions& o) {
             if (slots.size() > 1) std::this_thread::sleep_for(kSettle);
             Samples chunk;
             double w = 0;
-            int64_t calls = chunk_calls;
-            if (calls > 0 && c == chunks - 1) calls = o.iters - chunk_calls * (chunks - 1);
-            if (calls < 0) calls = 0;
-            if (chunk_calls > 0 && calls == 0) continue;
+            // --iters split over the chunks so that they add up exactly.
+            const int64_t calls =
+                stable_mode || o.iters == 0 ? 0 : o.iters * (c + 1) / chunks - o.iters * c / chunks;
+            if (!stable_mode && o.iters > 0 && calls == 0) continue;
             NNPORT_RETURN_IF_ERROR(
                 run_chunk(slots[i], workers, set.tensors, calls, chunk_s, true, &chunk, &w));
             const LatencyStats ws = summarize(chunk.forward_ms, {}, set.batch, w);

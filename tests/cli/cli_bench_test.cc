@@ -116,14 +116,15 @@ TEST_F(CliBench, ComparesBackendsSideBySide) {
   if (backends.size() < 2) GTEST_SKIP() << "fewer than two backends available";
   std::string list;
   for (const auto& b : backends) list += (list.empty() ? "" : ",") + b;
-  CliResult r = run_cli({"bench", model("tiny_mlp").string(), "--backends", list, "--iters", "20",
+  // 7 calls over 10 alternating chunks: the chunks must still add up to 7.
+  CliResult r = run_cli({"bench", model("tiny_mlp").string(), "--backends", list, "--iters", "7",
                          "--warmup", "1", "--json", path("r.json"), "--html", path("r.html")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = Json::parse(std::ifstream(path("r.json")));
   ASSERT_EQ(j["runs"].size(), backends.size());
   for (size_t i = 0; i < backends.size(); ++i) {
     EXPECT_EQ(j["runs"][i]["backend"], backends[i]);
-    EXPECT_EQ(j["runs"][i]["forward"]["count"], 20);
+    EXPECT_EQ(j["runs"][i]["forward"]["count"], 7);
     EXPECT_NE(r.out.find(backends[i]), std::string::npos);
   }
   EXPECT_NE(r.out.find("1.00x"), std::string::npos) << "the first run is the ratios' base";
