@@ -27,12 +27,19 @@
 
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "nnport/apis.h"
+#include "nnport/bench.h"
 #include "nnport/npy.h"
 #include "nnport/onnx_model.h"
 #include "nnport/registry.h"
 
 namespace {
+
+using nnport::bench_util::json_escape;
+using nnport::bench_util::median;
+using nnport::bench_util::models_dir;
+using nnport::bench_util::split_list;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -47,14 +54,6 @@ struct Args {
   int threads = 2, rounds = 40, calls = 3;
   std::string markdown, json;
 };
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 Args parse_args(int argc, char** argv) {
   Args a;
@@ -80,9 +79,9 @@ Args parse_args(int argc, char** argv) {
                    "  --json FILE           the same figures for scripts\n";
       std::exit(0);
     } else if (k == "--models")
-      a.models = split(value());
+      a.models = split_list(value());
     else if (k == "--backends")
-      a.backends = split(value());
+      a.backends = split_list(value());
     else if (k == "--threads")
       a.threads = std::atoi(value().c_str());
     else if (k == "--rounds")
@@ -105,22 +104,15 @@ Args parse_args(int argc, char** argv) {
   return a;
 }
 
-std::string models_dir() {
-  const char* env = std::getenv("NNPORT_MODELS_DIR");
-  return env != nullptr && env[0] != '\0' ? env : NNPORT_SOURCE_DIR "/tests/models/out";
-}
-
 std::string cpu_name() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
+  const std::string name = nnport::bench_util::cpu_field("model name");
+  return name.empty() ? "unknown CPU" : name;
 }
 
 // The key each backend reads its thread count from.
 std::string threads_option(const std::string& backend, int threads) {
-  const std::string key = backend == "onnxruntime" ? "intra_op_num_threads" : "num_threads";
-  return "backend_config." + key + "=" + std::to_string(threads);
+  return "backend_config." + nnport::bench::thread_config_key(backend) + "=" +
+         std::to_string(threads);
 }
 
 struct Errors {
@@ -163,12 +155,6 @@ Errors compare(nnport::Wrapper& w, const nnport::NamedTensors& inputs,
     if (!c.reason.empty()) e.note = c.reason;
   }
   return e;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
 }
 
 std::string fmt(const char* format, double v) {
@@ -345,16 +331,6 @@ std::string markdown(const Args& a, const std::vector<ModelRow>& rows) {
     }
   }
   return md.str();
-}
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    if (static_cast<unsigned char>(ch) < 0x20) continue;
-    out += ch;
-  }
-  return out;
 }
 
 std::string json(const Args& a, const std::vector<ModelRow>& rows) {

@@ -111,6 +111,10 @@ struct BenchOptions {
   std::function<void(const std::string& what, double fraction)> progress;
 };
 
+// The backend_config key that sets a backend's thread count:
+// intra_op_num_threads for onnxruntime, num_threads for the others.
+NNPORT_API std::string thread_config_key(const std::string& backend);
+
 // Checks the options (every number in range, a percentile in (0, 100],
 // at least one input set) before any work.
 NNPORT_API Status check_bench_options(const BenchOptions& options);

@@ -31,11 +31,6 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-// The backend_config key that sets a backend's thread count.
-std::string thread_key(const std::string& backend) {
-  return backend == backend_names::kOnnxRuntime ? "intra_op_num_threads" : "num_threads";
-}
-
 struct Samples {
   std::vector<double> execute_ms, forward_ms;
   void append(const Samples& o) {
@@ -138,6 +133,10 @@ std::string number_text(double v) {
 }
 
 }  // namespace
+
+std::string thread_config_key(const std::string& backend) {
+  return backend == backend_names::kOnnxRuntime ? "intra_op_num_threads" : "num_threads";
+}
 
 Status check_bench_options(const BenchOptions& o) {
   if (o.input_sets.empty()) return invalid("no inputs to measure with");
@@ -247,7 +246,7 @@ Result<Report> run_bench(const BenchOptions& o) {
       if (threads > 0) {
         if (!s.info.deploy_cfg["backend_config"].is_object())
           s.info.deploy_cfg["backend_config"] = Config{{"type", s.backend}};
-        s.info.deploy_cfg["backend_config"][thread_key(s.backend)] = threads;
+        s.info.deploy_cfg["backend_config"][thread_config_key(s.backend)] = threads;
       }
       slots.push_back(std::move(s));
     }
