@@ -5,12 +5,14 @@
 #define NNPORT_APIS_H_
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "nnport/config.h"
 #include "nnport/export.h"
+#include "nnport/metrics.h"
 #include "nnport/registry.h"
 #include "nnport/status.h"
 #include "nnport/tensor.h"
@@ -134,13 +136,18 @@ NNPORT_API Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos
 
 // One output against its reference, numpy.allclose style:
 // |a - b| <= atol + rtol * |b| element-wise (NaN equals NaN, inf equals the
-// same inf). max_rel_err is max |a - b| / max(|b|, tiny).
+// same inf). max_rel_err is max |a - b| / max(|b|, tiny). Cosine similarity
+// and SNR (include/nnport/metrics.h) are measured too.
 struct OutputComparison {
   std::string name;
   DType dtype = DType::kUndefined, ref_dtype = DType::kUndefined;
   Shape shape, ref_shape;
   double max_abs_err = 0, max_rel_err = 0;
   int64_t mismatches = 0, numel = 0;
+  // NaN when the values were not compared (reason) or hold NaN / inf.
+  double cosine = std::numeric_limits<double>::quiet_NaN();
+  double snr_db = std::numeric_limits<double>::quiet_NaN();
+  std::vector<MetricValue> metrics;  // one per goal, in the goals' order; empty without goals
   bool pass = false;
   std::string reason;  // why it failed when not because of values
 };
@@ -148,9 +155,16 @@ struct OutputComparison {
 // Every output of `reference` (in its order), then any output only in
 // `outputs`. Integer and bool outputs use the same rule, so with the usual
 // tolerances (< 1) they must match exactly.
+// With `goals` (metrics for lower precision: cosine, snr, topk), an output
+// passes when it meets every goal, whatever atol / rtol say (mismatches and
+// the max errors are still measured); a shape or element-type difference, or
+// a missing output, still fails it with a reason. Invalid goals
+// (check_metric_goals) fail every output with that error as the reason:
+// check them first.
 NNPORT_API std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
                                                          const NamedTensors& reference, double atol,
-                                                         double rtol);
+                                                         double rtol,
+                                                         const std::vector<MetricGoal>& goals = {});
 
 // min / max / mean over the finite values (NaN when there are none: an
 // empty tensor or all NaN / inf), and the first few values.

@@ -1,4 +1,5 @@
-// Output comparison for `verify`: numpy.allclose's rule, per output.
+// Output comparison for `verify`: numpy.allclose's rule per output, and the
+// accuracy metrics of include/nnport/metrics.h (computed in metrics.cc).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -76,11 +77,37 @@ OutputComparison compare_one(const std::string& name, const Tensor& a, const Ten
   return c;
 }
 
+// Cosine and SNR for every compared output; with goals, the verdict is theirs.
+void add_metrics(std::vector<OutputComparison>& rows, const NamedTensors& outputs,
+                 const NamedTensors& reference, const std::vector<MetricGoal>& goals) {
+  auto acc = MetricAccumulator::create(goals);
+  if (!acc.ok()) {  // the caller's goals are wrong: no output can pass them
+    for (auto& r : rows) {
+      r.pass = false;
+      if (r.reason.empty()) r.reason = acc.status().message();
+    }
+    return;
+  }
+  for (const auto& r : rows)  // only the outputs that compare (no reason) are measured
+    if (r.reason.empty()) acc->add(r.name, *outputs.find(r.name), *reference.find(r.name));
+  for (const OutputMetrics& m : acc->results()) {
+    for (auto& r : rows) {
+      if (r.name != m.name) continue;
+      r.cosine = m.cosine;
+      r.snr_db = m.snr_db;
+      if (!goals.empty()) {
+        r.metrics = m.values;
+        r.pass = m.pass;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
                                               const NamedTensors& reference, double atol,
-                                              double rtol) {
+                                              double rtol, const std::vector<MetricGoal>& goals) {
   std::vector<OutputComparison> result;
   for (const auto& [name, ref] : reference) {
     const Tensor* out = outputs.find(name);
@@ -104,6 +131,7 @@ std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
     c.reason = "missing from the reference's outputs";
     result.push_back(std::move(c));
   }
+  add_metrics(result, outputs, reference, goals);
   return result;
 }
 
