@@ -87,10 +87,13 @@ struct OnnxRuntimeBackend : plugin::BackendDefaults {
 
   static std::vector<std::string> to_backend(const plugin::ConvertArgs& args) {
     const Options options = parse_options(args.deploy_cfg_json);
-    if (options.precision != "fp32") {
+    // nnport's convert lowers the IR itself before this call (src/quantize:
+    // a QDQ model for int8, a float16 one for fp16): the model given here
+    // already has the precision asked for, and ONNX Runtime runs it as it is.
+    if (options.precision != "fp32" && options.precision != "fp16" && options.precision != "int8") {
       throw Error(NNPORT_UNIMPLEMENTED, "onnxruntime: backend_config.precision = '" +
                                             options.precision +
-                                            "' is not supported; only 'fp32' is (remove the key)");
+                                            "' is not supported; use 'fp32', 'fp16' or 'int8'");
     }
     // The device is checked here, at convert, not first at build_wrapper:
     // the session options for it append its execution provider, which is

@@ -31,9 +31,13 @@ struct DeployInfo {
   std::vector<std::string> ir_files;       // absolute paths of the ONNX file(s)
   std::vector<std::string> backend_files;  // absolute paths, build_wrapper's order
   std::vector<std::string> data_files;     // absolute paths of the ONNX file's external data
-  std::vector<std::string> input_names;    // the model's, in order
-  std::vector<std::string> output_names;   // the model's, in order
-  std::string precision = "FP32";
+  // Other files convert wrote: the lower-precision model the backend
+  // converted (<stem>.int8.onnx, <stem>.fp16.onnx), quantization.json, the
+  // calibration file of calib_config.create_calib.
+  std::vector<std::string> extra_files;
+  std::vector<std::string> input_names;   // the model's, in order
+  std::vector<std::string> output_names;  // the model's, in order
+  std::string precision = "FP32";         // "FP32", "FP16" or "INT8" (MMDeploy's spelling)
   int64_t batch_size = 1;
   bool dynamic_shape = false;
   bool load_checked = false;  // convert built the backend's wrapper from the files once
@@ -53,6 +57,10 @@ struct ConvertOptions {
   // work dir is certified (false for huge models; deploy.json records it).
   bool load_check = true;
   int log_level = NNPORT_LOG_INFO;
+  // Calibration data for precision='int8': a folder with one subfolder of
+  // 0.npy, 1.npy, ... per model input, a folder of images, or MMDeploy's
+  // HDF5 calibration file (docs/calibration-data.md).
+  std::string calib_data;
 };
 
 // Convert MODEL (ONNX) with DEPLOY_CFG into WORK_DIR: the ONNX file (named

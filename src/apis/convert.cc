@@ -11,6 +11,7 @@
 #include "apis/owned_work_dir.h"
 #include "nnport/apis.h"
 #include "nnport/onnx_model.h"
+#include "quantize/lower_precision.h"
 
 namespace nnport {
 namespace fs = std::filesystem;
@@ -33,22 +34,6 @@ Result<std::string> onnx_save_file(const Config& cfg) {
         "got '" +
         name + "'");
   return name;
-}
-
-std::string precision_of(const Config& cfg) {
-  Config b = get_backend_config(cfg);
-  if (b.contains("precision") && b["precision"].is_string()) {
-    std::string p = b["precision"].get<std::string>();
-    for (auto& c : p) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return p;
-  }
-  if (b.contains("common_config") && b["common_config"].is_object()) {
-    const Config& c = b["common_config"];
-    auto on = [&c](const char* key) { return c.contains(key) && c[key] == true; };
-    if (on("int8_mode")) return "INT8";
-    if (on("fp16_mode")) return "FP16";
-  }
-  return "FP32";
 }
 
 // Copy the model and its external data files into the temporary work dir.
@@ -131,9 +116,24 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   const fs::path ir = tmp.path() / save_file;
   NNPORT_RETURN_IF_ERROR(copy_model(model_path, ir, data_files, info, tmp.path(), target));
 
+  // precision='int8' / 'fp16': the backend converts a lower-precision model
+  // made from the IR; the fp32 IR stays as the reference.
+  NNPORT_ASSIGN_OR_RETURN(
+      quantize::Lowered lowered,
+      quantize::lower_precision(
+          cfg,
+          {ir.string(), tmp.path().string(), target.string(), options.calib_data, model.inputs},
+          reg));
+  for (auto& note : lowered.notes) info.warnings.push_back(std::move(note));
+  if (!options.calib_data.empty() && lowered.precision != "int8")
+    info.warnings.push_back(
+        "--calib-data is read only for backend_config.precision='int8' (this "
+        "config's is '" +
+        lowered.precision + "'); it was not used");
+
   NNPORT_ASSIGN_OR_RETURN(
       std::vector<std::string> files,
-      manager->to_backend({ir.string()}, tmp.path().string(),
+      manager->to_backend({lowered.model_path}, tmp.path().string(),
                           cfg.dump(-1, ' ', false, Config::error_handler_t::replace),
                           options.log_level, options.device));
   if (files.empty()) return internal_error(backend + ": to_backend returned no backend files");
@@ -145,7 +145,9 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   info.deploy_cfg = cfg;
   for (const auto& in : model.inputs) info.input_names.push_back(in.name);
   for (const auto& out : model.outputs) info.output_names.push_back(out.name);
-  info.precision = precision_of(cfg);
+  for (auto& c : lowered.precision)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  info.precision = lowered.precision;
   info.dynamic_shape = is_dynamic_shape(cfg);
   for (const auto& in : model.inputs)
     for (int64_t d : in.dims) info.dynamic_shape = info.dynamic_shape || d < 0;
@@ -190,6 +192,10 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   for (const auto& f : files) {
     NNPORT_ASSIGN_OR_RETURN(std::string moved, relocate(f));
     info.backend_files.push_back(moved);
+  }
+  for (const auto& f : lowered.extra_files) {
+    NNPORT_ASSIGN_OR_RETURN(std::string moved, relocate(f));
+    info.extra_files.push_back(moved);
   }
   info.work_dir = target.string();
 

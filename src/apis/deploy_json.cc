@@ -74,6 +74,7 @@ Config make_deploy_json(const DeployInfo& info, const std::string& root) {
   extra["ir_files"] = relative_list(info.ir_files, root);
   extra["backend_files"] = relative_list(info.backend_files, root);
   extra["data_files"] = relative_list(info.data_files, root);
+  if (!info.extra_files.empty()) extra["extra_files"] = relative_list(info.extra_files, root);
   extra["load_checked"] = info.load_checked;
   if (!info.plugin_file.empty()) extra["plugin_file"] = info.plugin_file;
   extra["input_names"] = string_list(info.input_names);
@@ -153,6 +154,7 @@ Result<DeployInfo> parse_deploy_json(const Config& d, const std::string& root,
   NNPORT_ASSIGN_OR_RETURN(auto ir, read_string_list(extra, "ir_files", where));
   NNPORT_ASSIGN_OR_RETURN(auto files, read_string_list(extra, "backend_files", where));
   NNPORT_ASSIGN_OR_RETURN(auto data, read_string_list(extra, "data_files", where));
+  NNPORT_ASSIGN_OR_RETURN(auto extra_files, read_string_list(extra, "extra_files", where));
   NNPORT_ASSIGN_OR_RETURN(info.input_names, read_string_list(extra, "input_names", where));
   NNPORT_ASSIGN_OR_RETURN(info.output_names, read_string_list(extra, "output_names", where));
   const bool mmdeploy_only = files.empty();
@@ -162,8 +164,9 @@ Result<DeployInfo> parse_deploy_json(const Config& d, const std::string& root,
   }
   if (files.empty()) return invalid_argument(origin + ": models[0].net is missing");
   const fs::path root_path(root);
-  for (auto [list, out] : {std::pair{&files, &info.backend_files}, std::pair{&ir, &info.ir_files},
-                           std::pair{&data, &info.data_files}})
+  for (auto [list, out] :
+       {std::pair{&files, &info.backend_files}, std::pair{&ir, &info.ir_files},
+        std::pair{&data, &info.data_files}, std::pair{&extra_files, &info.extra_files}})
     for (const auto& f : *list) {
       NNPORT_ASSIGN_OR_RETURN(std::string path, inside_work_dir(f, root_path, origin));
       out->push_back(std::move(path));

@@ -62,7 +62,8 @@ Status check_owned_work_dir(const fs::path& dir) {
                   top_entries(dir));
 
   std::set<fs::path> expected = {dir / kDeployJson, dir / kDetailJson};
-  for (const auto* list : {&info->ir_files, &info->backend_files, &info->data_files})
+  for (const auto* list :
+       {&info->ir_files, &info->backend_files, &info->data_files, &info->extra_files})
     for (const auto& f : *list) expected.insert(fs::path(f).lexically_normal());
   std::set<fs::path> folders;  // folders that hold an expected file
   for (const auto& f : expected)

@@ -40,16 +40,15 @@ class CalibSource {
 // for images). Checks what can be checked without reading every sample:
 // an empty source, a missing input, a gap in the numbering. Errors say what
 // is wrong, with which file, and what to do.
-NNPORT_API Result<std::unique_ptr<CalibSource>> open_calib_data(const std::string& path,
-                                                     const std::vector<TensorInfo>& inputs,
-                                                     const Config& deploy_cfg);
+NNPORT_API Result<std::unique_ptr<CalibSource>> open_calib_data(
+    const std::string& path, const std::vector<TensorInfo>& inputs, const Config& deploy_cfg);
 
 // Writes every sample of `source` to PATH in MMDeploy's layout
 // (calib_data/end2end/<input name>/<i>), through a temporary file and a
 // rename: PATH is complete or untouched. `progress(done, total)` may be empty.
 NNPORT_API Status write_calib_hdf5(CalibSource& source, const std::vector<TensorInfo>& inputs,
-                        const std::string& path,
-                        const std::function<void(size_t, size_t)>& progress = {});
+                                   const std::string& path,
+                                   const std::function<void(size_t, size_t)>& progress = {});
 
 }  // namespace nnport::quantize
 

@@ -15,9 +15,9 @@
 namespace nnport::quantize {
 
 struct Fp16Options {
-  float min_positive_val = 1e-7f;  // smaller non-zero |weights| become +-this
-  float max_finite_val = 1e4f;     // larger |weights| become +-this
-  bool keep_io_types = false;      // graph inputs/outputs stay float32 (Casts added)
+  float min_positive_val = 1e-7f;            // smaller non-zero |weights| become +-this
+  float max_finite_val = 1e4f;               // larger |weights| become +-this
+  bool keep_io_types = false;                // graph inputs/outputs stay float32 (Casts added)
   std::vector<std::string> op_block_list;    // op types kept in float32
   std::vector<std::string> node_block_list;  // node names kept in float32
 };
@@ -31,7 +31,7 @@ NNPORT_API Result<Fp16Options> parse_fp16_options(const Config& backend_config);
 // and Cast targets to float16, except around blocked nodes, which get Casts
 // on their float inputs and outputs. `path` is for messages.
 NNPORT_API Status convert_to_fp16(onnx::ModelProto& model, const Fp16Options& options,
-                       const std::string& path);
+                                  const std::string& path);
 
 }  // namespace nnport::quantize
 

@@ -10,7 +10,7 @@ namespace nnport::cli {
 
 Command add_convert_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
-    std::string deploy_cfg, model, work_dir, device = "cpu";
+    std::string deploy_cfg, model, work_dir, device = "cpu", calib_data;
     std::vector<std::string> cfg_options;
     bool force = false, json = false, no_load_check = false;
   };
@@ -26,6 +26,11 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
       ->type_name("DIR");
   sub->add_option("--device", o->device, "device for the backend")->capture_default_str();
   add_cfg_options_option(*sub, o->cfg_options);
+  sub->add_option("--calib-data", o->calib_data,
+                  "calibration data for backend_config.precision='int8': a folder with one "
+                  "subfolder of 0.npy, 1.npy, ... per model input, a folder of images, or "
+                  "MMDeploy's HDF5 calibration file")
+      ->type_name("PATH");
   sub->add_flag("--force", o->force,
                 "replace an existing work dir that nnport wrote (never any other folder)");
   sub->add_flag("--no-load-check", o->no_load_check,
@@ -44,7 +49,12 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
       "Examples:\n"
       "  nnport convert configs/classification/classification_onnxruntime_static.py "
       "resnet18.onnx --work-dir work/resnet18\n"
-      "  nnport convert deploy.py model.onnx --work-dir work --force --json");
+      "  nnport convert deploy.py model.onnx --work-dir work --force --json\n"
+      "  nnport convert configs/classification/classification_onnxruntime-int8_static.py "
+      "resnet18.onnx --work-dir work/r18-int8 --calib-data samples/\n"
+      "int8 (backend_config.precision='int8') calibrates on --calib-data, checks the int8\n"
+      "model against fp32 on held-back samples and writes quantization.json; see\n"
+      "docs/quantization.md.");
   return {sub, [o, &g] {
             Status plugins = plugin_load_status(g);
             if (!plugins.ok()) return fail("convert", plugins);
@@ -53,6 +63,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
             opts.cfg_options = o->cfg_options;
             opts.overwrite = o->force;
             opts.load_check = !o->no_load_check;
+            opts.calib_data = o->calib_data;
             opts.log_level = g.verbose ? NNPORT_LOG_DEBUG : NNPORT_LOG_INFO;
             auto info = convert(o->deploy_cfg, o->model, o->work_dir, opts);
             if (!info.ok()) return fail("convert", info.status());
@@ -65,9 +76,10 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
             std::vector<std::string> files;
             for (const auto& f : info->ir_files) files.push_back(rel(f));
             for (const auto& f : info->data_files) files.push_back(rel(f));
-            for (const auto& f : info->backend_files)
-              if (std::find(files.begin(), files.end(), rel(f)) == files.end())
-                files.push_back(rel(f));
+            for (const auto* list : {&info->backend_files, &info->extra_files})
+              for (const auto& f : *list)
+                if (std::find(files.begin(), files.end(), rel(f)) == files.end())
+                  files.push_back(rel(f));
             files.push_back("deploy.json");
             files.push_back("detail.json");
             if (o->json) {
@@ -75,6 +87,7 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
               for (const auto& f : info->backend_files) backend_files.push_back(rel(f));
               print_json({{"work_dir", info->work_dir},
                           {"backend", info->backend},
+                          {"precision", info->precision},
                           {"files", files},
                           {"backend_files", backend_files},
                           {"inputs", info->input_names},
@@ -83,7 +96,8 @@ Command add_convert_command(CLI::App& app, GlobalOptions& g) {
                           {"warnings", info->warnings}});
               return kExitOk;
             }
-            std::cout << "converted " << o->model << " for " << info->backend << " into "
+            std::cout << "converted " << o->model << " for " << info->backend
+                      << (info->precision == "FP32" ? "" : " (" + info->precision + ")") << " into "
                       << info->work_dir << ":\n";
             for (const auto& f : files) std::cout << "  " << f << "\n";
             return kExitOk;
