@@ -139,6 +139,11 @@ const BadInput kBad[] = {
      "",
      {"not_dataset.h5', dataset 'calib_data/end2end/x/0'", "cannot open it as a dataset",
       "MMDeploy's layout"}},
+    {"h5_filter_missing",
+     "h5/lzf.h5",
+     Model::kPair,
+     "",
+     {"lzf.h5', dataset 'calib_data/end2end/x/0'", "filter 'lzf'", "compression='gzip'"}},
     // images
     {"img_undecodable",
      "img/bad_first",

@@ -38,6 +38,27 @@ bool has_path(hid_t loc, const std::string& path) {
   return has_link(loc, path);
 }
 
+// A filter this libhdf5 lacks (h5py's lzf, a plugin's) fails only at the
+// read, with a message about plugin folders: say which, before reading.
+Status check_filters(hid_t dataset, const std::string& where) {
+  h5::Handle dcpl(H5Dget_create_plist(dataset), H5Pclose);
+  const int n = dcpl.valid() ? H5Pget_nfilters(dcpl.get()) : 0;
+  for (int i = 0; i < n; ++i) {
+    unsigned flags = 0, config = 0;
+    size_t values = 0;
+    char name[64] = {};
+    const H5Z_filter_t id = H5Pget_filter2(dcpl.get(), unsigned(i), &flags, &values, nullptr,
+                                           sizeof name, name, &config);
+    if (id >= 0 && H5Zfilter_avail(id) <= 0)
+      return invalid_argument(where + ": compressed with filter '" + name + "' (id " +
+                              std::to_string(id) +
+                              "), which this HDF5 library cannot decode; "
+                              "write the file with compression='gzip' (h5py) or none");
+  }
+  H5Eclear2(H5E_DEFAULT);
+  return Status();
+}
+
 class Hdf5Source : public CalibSource {
  public:
   Hdf5Source(fs::path path, std::vector<TensorInfo> inputs, h5::Handle file)
@@ -147,6 +168,7 @@ class Hdf5Source : public CalibSource {
     if (rank < 0 || H5Sget_simple_extent_type(space.get()) == H5S_NULL)
       return invalid_argument(where + ": holds no array (" + h5::last_error() + "); " +
                               kLayoutHint);
+    NNPORT_RETURN_IF_ERROR(check_filters(d.get(), where));
     std::vector<hsize_t> dims(static_cast<size_t>(rank));
     if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
     Shape shape(dims.begin(), dims.end());

@@ -1,7 +1,11 @@
 // `nnport calibrate` run as a process: what it writes (read back by h5py),
 // that an existing --out is kept without --force, and that a failed run
 // leaves no file behind.
+#include <signal.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli_runner.h"
 #include "quantize/calib_test_util.h"
@@ -105,6 +109,25 @@ TEST_F(CalibrateCliTest, FailedRunLeavesNoFileAndKeepsTheOldOne) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(slurp("calib.h5"), "precious");
   EXPECT_EQ(listing(), "calib.h5 ");
+}
+
+// SIGTERM while the file is being written: the temporary goes, nothing
+// appears (the run gzips 30 samples of 3 MiB, seconds of work).
+TEST_F(CalibrateCliTest, SignalDuringWriteLeavesNoFile) {
+  auto p = nnport::test::start_cli({"calibrate", fx("models/big_image.onnx"), "--calib-data",
+                                    fx("models/noise"), "--out", tmp("calib.h5")});
+  ASSERT_GT(p.pid, 0);
+  bool seen = false;
+  for (int i = 0; i < 20000 && !seen; ++i) {
+    seen = contains(listing(), ".tmp-");
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(p.pid, SIGTERM);
+  CliResult r = nnport::test::wait_cli(p);
+  ASSERT_TRUE(seen) << "no temporary file appeared: " << r.err;
+  if (r.exit_code == 0) GTEST_SKIP() << "the run finished before the signal";
+  EXPECT_EQ(r.signal, SIGTERM) << r.err;
+  EXPECT_EQ(listing(), "");
 }
 
 struct CliBad {

@@ -29,6 +29,7 @@ h5/                         MMDeploy's layout, written by h5py
   gap.h5                    datasets 0, 2 of both inputs
   wrong_dtype.h5            x as float64
   not_dataset.h5            calib_data/end2end/x/0 is a group
+  lzf.h5                    the pair model's sample 0, x compressed with h5py's lzf
 img/                        images; pixel (y, x) channel c of image k is
                             (40 * y + 7 * x + 3 * c + 11 * k) % 256 (RGB order), 4 x 5
   png/                      k = 0, 1: a0.png, a1.png (plus notes.txt, ignored)
@@ -45,6 +46,9 @@ models/                     ONNX models for the CLI test (onnx.helper)
   npy_image_late_bad/input/ 0.npy good, 1.npy of shape [1, 3, 4, 6]
   image_cfg.py              deploy config: calib_config.image mean/std
   image_bad_cfg.py          deploy config: calib_config.image with 'meen'
+  big_image.onnx            input: float32 [1, 3, 512, 512] -> Relu -> output
+  noise/                    noise_00.png (512 x 512 noise) and 29 hard links to it:
+                            slow enough to write (gzip) that a test can signal the run
 Usage: make_calib_fixtures.py OUT_DIR
 """
 import os
@@ -130,6 +134,9 @@ def write_h5(out):
                             for n in ("x", "ids") for i in (0, 2)})
     h5_file(f"{d}/wrong_dtype.h5", {"calib_data/end2end/x/0": x_sample(0).astype(np.float64),
                                     "calib_data/end2end/ids/0": ids_sample(0)})
+    with h5py.File(f"{d}/lzf.h5", "w") as f:
+        f.create_dataset("calib_data/end2end/x/0", data=x_sample(0), compression="lzf")
+        f.create_dataset("calib_data/end2end/ids/0", data=ids_sample(0))
     with h5py.File(f"{d}/not_dataset.h5", "w") as f:
         f.create_group("calib_data/end2end/x/0")
         f.create_dataset("calib_data/end2end/ids/0", data=ids_sample(0))
@@ -188,6 +195,19 @@ def write_models(out):
         save(f"{d}/npy_image/input/{i}.npy", np.full((1, 3, 4, 5), i + 0.5, np.float32))
     save(f"{d}/npy_image_late_bad/input/0.npy", np.zeros((1, 3, 4, 5), np.float32))
     save(f"{d}/npy_image_late_bad/input/1.npy", np.zeros((1, 3, 4, 6), np.float32))
+    big = [1, 3, 512, 512]
+    g = helper.make_graph(
+        [helper.make_node("Relu", ["input"], ["output"], name="relu")], "g",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, big)],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, big)])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    onnx.save(m, f"{d}/big_image.onnx")
+    os.makedirs(f"{d}/noise", exist_ok=True)
+    noise = (np.random.RandomState(0).rand(512, 512, 3) * 255).astype(np.uint8)
+    Image.fromarray(noise, "RGB").save(f"{d}/noise/noise_00.png")
+    for k in range(1, 30):
+        os.link(f"{d}/noise/noise_00.png", f"{d}/noise/noise_{k:02d}.png")
     with open(f"{d}/image_cfg.py", "w") as f:
         f.write("calib_config = dict(image=dict(mean=[1.0, 2.0, 3.0], std=[2.0, 4.0, 8.0]))\n")
     with open(f"{d}/image_bad_cfg.py", "w") as f:
