@@ -42,6 +42,7 @@ DEBIAN_PACKAGES=(
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libopencv-dnn-dev
   chromium zlib1g-dev
   pybind11-dev python3-dev python3-pytest
+  libhdf5-dev libopencv-imgcodecs-dev python3-h5py
 )
 
 if [[ $packages == yes ]]; then

@@ -3,7 +3,7 @@
 //  1. MMDeploy's HDF5 file: datasets calib_data/end2end/<input name>/<i>;
 //  2. a folder with one subfolder per model input holding 0.npy, 1.npy, ...;
 //  3. a folder of images (PNG/JPEG), resized and normalized by the deploy
-//     config's calib_config.image keys (docs/quantization.md lists them).
+//     config's calib_config.image keys (docs/calibration-data.md lists them).
 // Every sample holds every model input with the model's dtype, rank and
 // static dims; anything else is an error naming the file.
 #ifndef NNPORT_SRC_QUANTIZE_CALIB_DATA_H_
@@ -38,14 +38,19 @@ class CalibSource {
 // of folders, a folder of images). `inputs` are the model's inputs (from
 // inspect_onnx); `deploy_cfg` is the merged deploy config (calib_config.image
 // for images). Checks what can be checked without reading every sample:
-// an empty source, a missing input, a gap in the numbering. Errors say what
-// is wrong, with which file, and what to do.
+// an empty source, a missing input, a gap in the numbering, every HDF5
+// dataset's type and shape (metadata only), and sample 0 of a folder (read
+// once more by read(0)). Errors say what is wrong, with which file, and what
+// to do.
 NNPORT_API Result<std::unique_ptr<CalibSource>> open_calib_data(
     const std::string& path, const std::vector<TensorInfo>& inputs, const Config& deploy_cfg);
 
 // Writes every sample of `source` to PATH in MMDeploy's layout
 // (calib_data/end2end/<input name>/<i>), through a temporary file and a
-// rename: PATH is complete or untouched. `progress(done, total)` may be empty.
+// rename: PATH is complete or untouched (an existing file is replaced only
+// when every sample was written; refusing one is the caller's choice). The
+// temporary goes on SIGINT/SIGTERM/SIGHUP too (remove_temporaries_on_signals).
+// `progress(done, total)` may be empty.
 NNPORT_API Status write_calib_hdf5(CalibSource& source, const std::vector<TensorInfo>& inputs,
                                    const std::string& path,
                                    const std::function<void(size_t, size_t)>& progress = {});
