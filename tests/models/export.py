@@ -3,12 +3,14 @@
 
 For each model: OUT/<name>/model.onnx, OUT/<name>/inputs/<input>.npy (seeded
 inputs) and OUT/<name>/outputs/<output>.npy (PyTorch's own outputs on those
-inputs), plus OUT/manifest.json describing all models.
+inputs), plus OUT/manifest.json describing all models. shapes10 also gets
+calibration data, calibration images and a labelled test set (trained.py).
 
 Usage: /usr/bin/python3 tests/models/export.py [--out DIR] [--only NAME ...] [--force]
 
 Idempotent: a model whose files exist and whose recorded script hash matches
-export.py + zoo.py is skipped (--force re-exports). Fixed seeds, random weights, no network.
+export.py + zoo.py + trained.py is skipped (--force re-exports). Fixed seeds,
+random weights (but shapes10's, trained here), no network.
 """
 import argparse
 import hashlib
@@ -26,13 +28,13 @@ SEED = 20240601
 # Canonical order; must match zoo.MODELS (checked after import).
 MODEL_NAMES = ["resnet18", "mobilenet_v2", "transformer_layer",
                "two_in_two_out", "int64_input", "tiny_mlp",
-               "squeezenet1_1", "efficientnet_b0"]
+               "squeezenet1_1", "efficientnet_b0", "shapes10"]
 
 
 def script_hash():
-    """Hash of the export code: a change to either file re-exports everything."""
+    """Hash of the export code: a change to any of its files re-exports everything."""
     h = hashlib.sha256()
-    for f in ("export.py", "zoo.py"):
+    for f in ("export.py", "zoo.py", "trained.py"):
         with open(os.path.join(HERE, f), "rb") as fh:
             h.update(fh.read())
     return h.hexdigest()
@@ -64,7 +66,7 @@ def export_one(name, out_dir):
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED)
-    model, inputs, output_names, dyn, opset, allowed_ops = zoo.MODELS[name](gen)
+    model, inputs, output_names, dyn, opset, allowed_ops, *extras = zoo.MODELS[name](gen)
     model.eval()
     mdir = os.path.join(out_dir, name)
     os.makedirs(os.path.join(mdir, "inputs"), exist_ok=True)
@@ -105,6 +107,8 @@ def export_one(name, out_dir):
     for k, v in zip(output_names, ref):
         np.save(os.path.join(mdir, "outputs", k + ".npy"), v.detach().numpy())
 
+    extra = write_extras(mdir, extras[0]) if extras else {}
+
     init_names = {t.name for t in m.graph.initializer}
     return {
         "name": name,
@@ -115,7 +119,26 @@ def export_one(name, out_dir):
         "ops": ops,
         "node_count": len(m.graph.node),
         "file_bytes": os.path.getsize(path),
+        **extra,
     }
+
+
+def write_extras(mdir, extras):
+    """Writes a builder's extra files (.npy arrays, .png uint8 RGB images)
+    into fresh folders; returns its manifest fields plus `extra_files`."""
+    import shutil
+    import numpy as np
+    from PIL import Image
+    for top in {p.split("/")[0] for p in extras["files"] if "/" in p}:
+        shutil.rmtree(os.path.join(mdir, top), ignore_errors=True)  # no stale samples
+    for rel, arr in extras["files"].items():
+        path = os.path.join(mdir, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if rel.endswith(".png"):
+            Image.fromarray(arr, "RGB").save(path)
+        else:
+            np.save(path, arr)
+    return {**extras["entry"], "extra_files": sorted(extras["files"])}
 
 
 def files_present(out_dir, entry):
@@ -123,6 +146,7 @@ def files_present(out_dir, entry):
     paths = [os.path.join(mdir, "model.onnx")]
     paths += [os.path.join(mdir, "inputs", i["name"] + ".npy") for i in entry["inputs"]]
     paths += [os.path.join(mdir, "outputs", o["name"] + ".npy") for o in entry["outputs"]]
+    paths += [os.path.join(mdir, p) for p in entry.get("extra_files", [])]
     return all(os.path.isfile(p) for p in paths)
 
 

@@ -2,7 +2,10 @@
 
 Each builder takes a seeded torch.Generator and returns (module,
 {input name: tensor}, [output names], dynamic_axes or None, opset,
-allowed op types or None). Weights are random; nothing is downloaded.
+allowed op types or None), and optionally a 7th item, extras: {"files":
+{path under the model's folder: uint8 image (.png) or array (.npy)},
+"entry": {more manifest fields}}. Weights are random except shapes10's,
+which trains on synthetic data (trained.py); nothing is downloaded.
 """
 import torch
 import torchvision
@@ -118,6 +121,45 @@ def build_efficientnet_b0(gen):
     return model, {"input": x}, ["output"], dyn, 11, None
 
 
+def build_shapes10(gen):
+    """A CNN trained on synthetic shapes (trained.py), for int8 accuracy checks."""
+    import numpy as np
+    import trained
+    data = trained.make_data(int(torch.randint(2**31, (1,), generator=gen)))
+    model = trained.Shapes10()
+    # One thread: on a shared 2-core machine two threads of small ops spend
+    # most of their time waiting for each other, and the weights then do not
+    # depend on the machine's core count.
+    threads, determ = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    try:
+        trained.train(model, *data["train"], gen)
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(determ)
+    calib = trained.normalize(data["calib"][0])
+    test_images, test_labels = data["test"]
+    files = {f"calib/input/{i}.npy": calib[i:i + 1] for i in range(len(calib))}
+    files.update({f"calib_images/{i:04d}.png": data["calib"][0][i]
+                  for i in range(trained.N_CALIB_IMAGES)})
+    files["test/input.npy"] = trained.normalize(test_images)
+    files["test/labels.npy"] = test_labels
+    entry = {
+        "fp32_accuracy": trained.accuracy(model, test_images, test_labels),
+        "normalization": {"mean": list(trained.MEAN), "std": list(trained.STD), "rgb": True},
+        "image_size": [trained.SIZE, trained.SIZE],
+        "classes": trained.CLASSES,
+        "calib": "calib", "calib_images": "calib_images",
+        "test": {"input": "test/input.npy", "labels": "test/labels.npy"},
+    }
+    x = torch.from_numpy(np.ascontiguousarray(files["test/input.npy"][:8]))
+    dyn = {"input": {0: "batch"}, "output": {0: "batch"}}
+    ops = {"Conv", "Relu", "MaxPool", "Add", "AveragePool", "Concat",
+           "GlobalAveragePool", "Flatten", "Gemm"}
+    return model, {"input": x}, ["output"], dyn, 13, ops, {"files": files, "entry": entry}
+
+
 MODELS = {
     "resnet18": build_resnet18,
     "mobilenet_v2": build_mobilenet_v2,
@@ -127,4 +169,5 @@ MODELS = {
     "tiny_mlp": build_tiny_mlp,
     "squeezenet1_1": build_squeezenet1_1,
     "efficientnet_b0": build_efficientnet_b0,
+    "shapes10": build_shapes10,
 }
