@@ -153,7 +153,8 @@ Result<std::unique_ptr<CalibSource>> open_npy_folder(const fs::path& path,
   std::map<std::string, size_t> counts;  // input name -> samples
   for (const TensorInfo& info : inputs) {
     const fs::path dir = path / info.name;
-    if (!fs::is_directory(dir))
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
       return not_found("calibration data: folder '" + dir.string() + "' for model input '" +
                        info.name + "' is missing; an npy folder needs one subfolder per model " +
                        "input (" + input_names(inputs) + "), each with 0.npy, 1.npy, ...");
@@ -192,11 +193,12 @@ Result<std::unique_ptr<CalibSource>> open_folder(const fs::path& path,
   std::error_code ec;
   for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    if (it->is_directory(ec)) {
+    std::error_code broken;  // a dangling link is skipped, not a listing error
+    if (it->is_directory(broken)) {
       subfolders.push_back(p.filename().string());
       for (const auto& info : inputs)
         names_an_input = names_an_input || info.name == subfolders.back();
-    } else if (it->is_regular_file(ec) && detail::is_image_file(p)) {
+    } else if (it->is_regular_file(broken) && detail::is_image_file(p)) {
       images.push_back(p);
     }
   }

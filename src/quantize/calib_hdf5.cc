@@ -71,7 +71,6 @@ class Hdf5Source : public CalibSource {
 
   // Every input's group holds datasets 0 .. n-1, the same n for all.
   Status check_structure() {
-    h5::quiet();
     std::string where = "calibration data '" + path_.string() + "'";
     if (!has_path(file_.get(), kRoot)) {
       H5Eclear2(H5E_DEFAULT);
@@ -131,7 +130,7 @@ class Hdf5Source : public CalibSource {
     if (index >= count_)
       return invalid_argument("calibration data: sample " + std::to_string(index) + " of " +
                               describe());
-    h5::quiet();
+    const h5::Quiet quiet;  // errors come back as messages
     NamedTensors sample;
     for (const TensorInfo& info : inputs_) {
       Tensor t;
@@ -191,7 +190,7 @@ class Hdf5Source : public CalibSource {
 
 Result<std::unique_ptr<CalibSource>> open_hdf5_file(const fs::path& path,
                                                     const std::vector<TensorInfo>& inputs) {
-  h5::quiet();
+  const h5::Quiet quiet;  // errors come back as messages
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.valid())
     return invalid_argument("calibration data '" + path.string() +

@@ -50,7 +50,7 @@ Status write_dataset(hid_t group, const std::string& name, const Tensor& t,
 // Writes everything into `tmp` and closes it; the caller renames or removes.
 Status write_file(CalibSource& source, const std::vector<TensorInfo>& inputs, const fs::path& tmp,
                   const std::string& out, const std::function<void(size_t, size_t)>& progress) {
-  h5::quiet();
+  const h5::Quiet quiet;  // errors come back as messages
   const std::string what = "writing '" + out + "'";
   h5::Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!file.valid())
@@ -99,6 +99,8 @@ Status write_calib_hdf5(CalibSource& source, const std::vector<TensorInfo>& inpu
   const fs::path out(path);
   if (out.filename().empty())
     return invalid_argument("writing calibration data: '" + path + "' names no file");
+  if (source.size() == 0)
+    return invalid_argument("writing '" + path + "': " + source.describe() + " has no samples");
   fs::path tmp = out;
   tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
   apis::register_temporary(tmp, /*whole_tree=*/false);  // a Ctrl-C removes it too

@@ -8,8 +8,6 @@ namespace nnport::quantize::h5 {
 static_assert(std::endian::native == std::endian::little,
               "calibration HDF5 I/O assumes a little-endian host");
 
-void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-
 std::string last_error() {
   std::string text;
   // Upward: the innermost (most specific) entry comes first.

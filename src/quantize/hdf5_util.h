@@ -49,9 +49,23 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-// Switches off HDF5's printing of error stacks (per thread in a threadsafe
-// build, so called before each use).
-void quiet();
+// While alive, HDF5 prints no error stacks to stderr (its default): errors
+// come back as Status messages instead. The previous handler (an
+// application's own use of HDF5) is restored afterwards.
+class Quiet {
+ public:
+  Quiet() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~Quiet() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  Quiet(const Quiet&) = delete;
+  Quiet& operator=(const Quiet&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
 
 // The most specific description on HDF5's error stack ("truncated file: eof
 // = 96, ..."), then clears the stack; "unknown HDF5 error" when empty.

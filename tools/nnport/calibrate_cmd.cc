@@ -56,7 +56,6 @@ Status check_out(const std::string& out, bool force) {
 Command add_calibrate_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
     std::string model, calib_data, out, deploy_cfg;
-    std::vector<std::string> cfg_options;
     bool force = false, json = false, no_progress = false;
   };
   auto o = std::make_shared<Options>();
@@ -73,7 +72,6 @@ Command add_calibrate_command(CLI::App& app, GlobalOptions& g) {
                   "deploy config whose calib_config.image says how to resize and normalize "
                   "images (size, mean, std, to_rgb)")
       ->type_name("DEPLOY_CFG");
-  add_cfg_options_option(*sub, o->cfg_options);
   sub->add_flag("--force", o->force, "replace an existing --out file");
   sub->add_flag("--json", o->json, "print {out, samples, inputs, source} as one JSON line");
   sub->add_flag("--no-progress", o->no_progress, "no progress bar (none off a terminal anyway)");
@@ -85,8 +83,7 @@ Command add_calibrate_command(CLI::App& app, GlobalOptions& g) {
       "docs/calibration-data.md for calib_config.image.\n"
       "Examples:\n"
       "  nnport calibrate model.onnx --calib-data calib_npy/ --out calib.h5\n"
-      "  nnport calibrate resnet18.onnx --calib-data images/ --out calib.h5 \\\n"
-      "      --config deploy.py --cfg-options calib_config.image.size=[224,224]");
+      "  nnport calibrate resnet18.onnx --calib-data images/ --out calib.h5 --config deploy.py");
   return {sub, [o, &g] {
             const std::string cmd = "calibrate";
             Status plugins = plugin_load_status(g);
@@ -97,14 +94,9 @@ Command add_calibrate_command(CLI::App& app, GlobalOptions& g) {
             if (!model.ok()) return fail(cmd, model.status());
             Config cfg = Config::object();
             if (!o->deploy_cfg.empty()) {
-              auto loaded = load_config(o->deploy_cfg, o->cfg_options);
+              auto loaded = load_config(o->deploy_cfg);
               if (!loaded.ok()) return fail(cmd, loaded.status());
               cfg = std::move(*loaded);
-            } else {
-              for (const auto& option : o->cfg_options) {
-                Status s = apply_cfg_option(cfg, option);
-                if (!s.ok()) return fail(cmd, s);
-              }
             }
             auto source = quantize::open_calib_data(o->calib_data, model->inputs, cfg);
             if (!source.ok()) return fail(cmd, source.status());

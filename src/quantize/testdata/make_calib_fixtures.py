@@ -46,6 +46,7 @@ models/                     ONNX models for the CLI test (onnx.helper)
   npy_image_late_bad/input/ 0.npy good, 1.npy of shape [1, 3, 4, 6]
   image_cfg.py              deploy config: calib_config.image mean/std
   image_bad_cfg.py          deploy config: calib_config.image with 'meen'
+  image_std0_cfg.py         deploy config: calib_config.image.std with a 0
   big_image.onnx            input: float32 [1, 3, 512, 512] -> Relu -> output
   noise/                    noise_00.png (512 x 512 noise) and 29 hard links to it:
                             slow enough to write (gzip) that a test can signal the run
@@ -210,6 +211,8 @@ def write_models(out):
         os.link(f"{d}/noise/noise_00.png", f"{d}/noise/noise_{k:02d}.png")
     with open(f"{d}/image_cfg.py", "w") as f:
         f.write("calib_config = dict(image=dict(mean=[1.0, 2.0, 3.0], std=[2.0, 4.0, 8.0]))\n")
+    with open(f"{d}/image_std0_cfg.py", "w") as f:
+        f.write("calib_config = dict(image=dict(std=[0, 1, 1]))\n")
     with open(f"{d}/image_bad_cfg.py", "w") as f:
         f.write("calib_config = dict(image=dict(meen=[1.0, 2.0, 3.0]))\n")
 
