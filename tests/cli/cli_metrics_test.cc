@@ -148,7 +148,7 @@ TEST_F(CliTest, VerifyMetricUsageErrors) {
       {{"--metric", "snr", "--min", "abc"}, "--min 'abc' (of --metric snr) is not a number"},
       {{"--min", "0.9", "--metric", "cosine"}, "--min 0.9 comes before any --metric"},
       {{"--metric", "cosine", "--k", "5"}, "--k 5 (of --metric cosine) is topk's"},
-      {{"--metric", "topk", "--k", "0"}, "must be a whole number >= 1"},
+      {{"--metric", "topk", "--k", "0"}, "must be a whole number from 1 to 1000000"},
       {{"--metric", "topk", "--min", "0.5", "--min", "0.6"}, "--min given twice"},
       {{"--metric", "topk", "--metric", "topk", "--k", "1"}, "top-1 has two goals"},
   };

@@ -92,7 +92,8 @@ Result<std::vector<MetricGoal>> goals_from(const CLI::App& sub, const GoalOption
       return invalid_argument("--k " + text + of + " is topk's: give it after --metric topk");
     long k = std::strtol(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || k < 1 || k > 1000000)
-      return invalid_argument("--k '" + text + "'" + of + " must be a whole number >= 1");
+      return invalid_argument("--k '" + text + "'" + of +
+                              " must be a whole number from 1 to 1000000");
     g.k = static_cast<int>(k);
   }
   for (size_t i = 0; i < goals.size(); ++i)
@@ -264,7 +265,7 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
       "  cosine  sum(out*ref) / sqrt(sum(out^2) * sum(ref^2))       default --min 0.99\n"
       "  snr     10*log10(sum(ref^2) / sum((out-ref)^2)), in dB     default --min 20\n"
       "  topk    share of rows (all axes but the last) whose top-1 class is among\n"
-      "          the reference's top K                               default --min 0.98\n"
+      "          the reference's top K                              default --min 0.98\n"
       "Each --min / --k belongs to the --metric before it.\n"
       "Examples:\n"
       "  nnport verify work/resnet18 --reference onnxruntime\n"
