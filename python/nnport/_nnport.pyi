@@ -8,6 +8,8 @@ _Path = Union[str, os.PathLike]
 _Paths = Union[_Path, Sequence[_Path]]
 _Cfg = Union[None, _Path, Mapping[str, Any]]
 _Level = Union[int, str]
+# A goal of verify(metrics=...): 'cosine' / 'snr' / 'topk', or {'metric': ..., 'min': ..., 'k': ...}.
+_Goal = Union[str, Mapping[str, Any]]
 
 __version__: str
 LOG_DEBUG: int
@@ -95,7 +97,8 @@ def verify(target: _Path, reference: Optional[str] = None, expected: Optional[_P
            inputs: Optional[Mapping[str, np.ndarray]] = None,
            shapes: Optional[Mapping[str, Sequence[int]]] = None, seed: int = 0,
            atol: float = 1e-5, rtol: float = 1e-3, backend: Optional[str] = None,
-           device: Optional[str] = None) -> Dict[str, Any]: ...
+           device: Optional[str] = None,
+           metrics: Optional[Sequence[_Goal]] = None) -> Dict[str, Any]: ...
 def _load_config(filename: _Path,
                  cfg_options: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Any], List[str]]: ...
 def _dump_config(cfg: _Cfg) -> str: ...

@@ -1,11 +1,13 @@
 // The high-level API (MMDeploy's mmdeploy.apis): convert, load_work_dir,
 // verify, with the CLI's meaning.
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
 
 #include "bindings.h"
 #include "nnport/apis.h"
+#include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
 
 namespace nnport::python {
@@ -69,6 +71,65 @@ std::map<std::string, Shape> shapes_of(const py::handle& shapes) {
   return out;
 }
 
+// metrics=[...]: each item a name ('cosine', 'snr', 'topk': the CLI's
+// default min) or a dict {'metric': name, 'min': x, 'k': k}, like
+// `--metric NAME [--min X] [--k K]`. ValueError on anything else.
+std::vector<MetricGoal> goals_of(const py::handle& metrics) {
+  std::vector<MetricGoal> goals;
+  if (metrics.is_none()) return goals;
+  if (!py::isinstance<py::sequence>(metrics) || py::isinstance<py::str>(metrics))
+    throw py::value_error(
+        "verify: metrics must be a list of names or {'metric': ..., 'min': ..., 'k': ...} dicts");
+  for (auto item : py::reinterpret_borrow<py::sequence>(metrics)) {
+    MetricGoal g;
+    bool min_given = false;
+    if (py::isinstance<py::str>(item)) {
+      g.metric = item.cast<std::string>();
+    } else if (py::isinstance(item, py::module_::import("collections.abc").attr("Mapping"))) {
+      for (auto [key, value] : py::dict(py::reinterpret_borrow<py::object>(item))) {
+        std::string k = py::str(key);
+        if (k == "metric" && py::isinstance<py::str>(value)) {
+          g.metric = value.cast<std::string>();
+        } else if (k == "min" &&
+                   (py::isinstance<py::float_>(value) || py::isinstance<py::int_>(value)) &&
+                   !py::isinstance<py::bool_>(value)) {
+          g.min = value.cast<double>();
+          min_given = true;
+        } else if (k == "k" && py::isinstance<py::int_>(value) &&
+                   !py::isinstance<py::bool_>(value)) {
+          g.k = value.cast<int>();
+        } else if (k == "metric" || k == "min" || k == "k") {
+          throw py::value_error("verify: metrics: '" + k + "' must be " +
+                                (k == "metric" ? "a str"
+                                 : k == "min"  ? "a number"
+                                               : "an int") +
+                                ", not " +
+                                std::string(py::str(py::type::of(value).attr("__name__"))));
+        } else {
+          throw py::value_error("verify: metrics: unknown key '" + k + "'" +
+                                did_you_mean(k, {"metric", "min", "k"}) +
+                                ": a goal is {'metric': name, 'min': x, 'k': k}");
+        }
+      }
+      if (g.metric.empty())
+        throw py::value_error("verify: metrics: a goal dict needs 'metric' (cosine, snr, topk)");
+    } else {
+      throw py::value_error("verify: metrics: each goal is a name or a dict, not " +
+                            std::string(py::str(py::type::of(item).attr("__name__"))));
+    }
+    if (!min_given) g.min = default_metric_min(g.metric);
+    goals.push_back(std::move(g));
+  }
+  Status ok = check_metric_goals(goals);
+  if (!ok.ok()) throw py::value_error("verify: metrics: " + ok.message());
+  return goals;
+}
+
+// NaN (no value) as None; inf stays a float.
+py::object metric_value(double v) {
+  return std::isnan(v) ? py::object(py::none()) : py::object(py::float_(v));
+}
+
 }  // namespace
 
 void init_apis(py::module_& m) {
@@ -120,11 +181,13 @@ void init_apis(py::module_& m) {
       "verify",
       [](const py::handle& target, const py::handle& reference, const py::handle& expected,
          const py::handle& inputs, const py::handle& shapes, uint64_t seed, double atol,
-         double rtol, const py::handle& backend, const py::handle& device) {
+         double rtol, const py::handle& backend, const py::handle& device,
+         const py::handle& metrics) {
         if (reference.is_none() == expected.is_none())
           throw py::value_error("verify: give one reference: reference=BACKEND or expected=DIR");
         if (!(atol >= 0) || !(rtol >= 0))
           throw py::value_error("verify: atol and rtol must be numbers >= 0");
+        const std::vector<MetricGoal> goals = goals_of(metrics);
         std::string t = path_from_object(target, "target");
         std::string b = backend.is_none() ? "" : backend.cast<std::string>();
         DeployInfo info = unwrap(resolve_target(t, b));
@@ -165,7 +228,7 @@ void init_apis(py::module_& m) {
             ref.set(name, unwrap(read_npy(path)));
           }
         }
-        auto rows = compare_outputs(outputs, ref, atol, rtol);
+        auto rows = compare_outputs(outputs, ref, atol, rtol, goals);
         bool all_pass = !rows.empty();
         py::list outs;
         for (const auto& r : rows) {
@@ -183,6 +246,26 @@ void init_apis(py::module_& m) {
               compared ? py::object(py::float_(r.max_rel_err)) : py::object(py::none());
           row["mismatches"] = r.mismatches;
           row["numel"] = r.numel;
+          row["cosine"] = metric_value(r.cosine);
+          row["snr_db"] = metric_value(r.snr_db);
+          if (!goals.empty()) {
+            py::list values;
+            for (const auto& v : r.metrics) {
+              py::dict d;
+              d["metric"] = v.metric;
+              d["k"] = v.k;
+              d["label"] = metric_label({v.metric, v.min, v.k});
+              d["value"] = metric_value(v.value);
+              d["min"] = v.min;
+              d["pass"] = v.pass;
+              d["missed_by"] = v.pass || std::isnan(v.value)
+                                   ? py::object(py::none())
+                                   : py::object(py::float_(v.missed_by()));
+              d["reason"] = v.reason;
+              values.append(d);
+            }
+            row["metrics"] = values;
+          }
           row["pass"] = r.pass;
           row["reason"] = r.reason;
           outs.append(row);
@@ -194,6 +277,18 @@ void init_apis(py::module_& m) {
         result["reference"] = label;
         result["atol"] = atol;
         result["rtol"] = rtol;
+        if (!goals.empty()) {
+          py::list list;
+          for (const auto& g : goals) {
+            py::dict d;
+            d["metric"] = g.metric;
+            d["k"] = g.k;
+            d["label"] = metric_label(g);
+            d["min"] = g.min;
+            list.append(d);
+          }
+          result["goals"] = list;
+        }
         result["pass"] = all_pass;
         result["outputs"] = outs;
         result["output_arrays"] = dict_from_tensors(outputs);
@@ -203,15 +298,20 @@ void init_apis(py::module_& m) {
       py::arg("target"), py::arg("reference") = py::none(), py::arg("expected") = py::none(),
       py::arg("inputs") = py::none(), py::arg("shapes") = py::none(), py::arg("seed") = 0,
       py::arg("atol") = 1e-5, py::arg("rtol") = 1e-3, py::arg("backend") = py::none(),
-      py::arg("device") = py::none(),
+      py::arg("device") = py::none(), py::arg("metrics") = py::none(),
       R"doc(`nnport verify` from Python: run TARGET (a work dir or an .onnx file) and
 compare its outputs with a reference backend's on the same inputs
 (reference='onnxruntime') or with saved outputs (expected=DIR holding
 <output name>.npy; then every input must be given). Inputs not given are the
 CLI's seeded random ones (shapes= gives dynamic dims). An element passes when
-|out - ref| <= atol + rtol * |ref|. Returns the CLI's --json document as a
-dict ('pass', 'outputs': one dict per output), plus 'inputs' and
-'output_arrays'. A failed comparison is result['pass'] == False, not an
+|out - ref| <= atol + rtol * |ref|. metrics= judges by accuracy goals
+instead, as `--metric`: a list of names ('cosine', 'snr' in dB, 'topk', each
+with the CLI's default min: 0.99, 20, 0.98) or dicts {'metric': 'topk',
+'min': 0.9, 'k': 5}; an output passes when it meets every goal. Returns the
+CLI's --json document as a dict ('pass', 'outputs': one dict per output, with
+'metrics' when goals were given), plus 'inputs' and 'output_arrays', and
+'cosine' and 'snr_db' for every output (None: no value; identical outputs
+have snr_db inf). A failed comparison is result['pass'] == False, not an
 exception.)doc");
 }
 

@@ -61,15 +61,12 @@ struct OutputState {
   std::string topk_reason;     // why top-k has no value (a scalar, an empty class axis)
 };
 
+// "2 NaN and 1 inf value(s) in the target or reference".
 std::string non_finite_reason(const OutputState& s, bool count_inf) {
-  std::string r = "NaN in " + std::to_string(s.nan) + " element(s)";
-  if (count_inf) {
-    if (s.nan == 0)
-      r = "inf in " + std::to_string(s.inf) + " element(s)";
-    else if (s.inf > 0)
-      r += ", inf in " + std::to_string(s.inf);
-  }
-  return r + " (target or reference)";
+  std::string r;
+  if (s.nan > 0) r = std::to_string(s.nan) + " NaN";
+  if (count_inf && s.inf > 0) r += (r.empty() ? "" : " and ") + std::to_string(s.inf) + " inf";
+  return r + " value(s) in the target or reference";
 }
 
 double cosine_of(const OutputState& s) {

@@ -173,7 +173,7 @@ TEST(Metrics, NaNFailsEveryMetricInfOnlyCosineAndSnr) {
   for (const auto& v : nan.values) {
     EXPECT_FALSE(v.pass) << v.metric;
     EXPECT_TRUE(std::isnan(v.value)) << v.metric;
-    EXPECT_EQ(v.reason, "NaN in 1 element(s) (target or reference)") << v.metric;
+    EXPECT_EQ(v.reason, "1 NaN value(s) in the target or reference") << v.metric;
   }
   EXPECT_FALSE(nan.pass);
   EXPECT_TRUE(nan.reason.empty()) << "values, not the output's shape, are at fault";
@@ -182,7 +182,7 @@ TEST(Metrics, NaNFailsEveryMetricInfOnlyCosineAndSnr) {
   OutputMetrics with_inf =
       measure(floats({inf, 0, 0, 1}, {2, 2}), floats({1, 0, 0, 1}, {2, 2}), goals);
   EXPECT_FALSE(with_inf.values[0].pass);
-  EXPECT_EQ(with_inf.values[0].reason, "inf in 1 element(s) (target or reference)");
+  EXPECT_EQ(with_inf.values[0].reason, "1 inf value(s) in the target or reference");
   EXPECT_FALSE(with_inf.values[1].pass);
   EXPECT_EQ(with_inf.values[2].value, 1.0);  // inf is just the largest logit
   EXPECT_TRUE(with_inf.values[2].pass);
