@@ -294,12 +294,10 @@ class Planner {
       const bool exact = exact_input(n, s, k, opset);
       if (mode == Mode::kBlocked) {
         wants[k] = exact ? Want::kExact : Want::kFloat;
-      } else if (mode == Mode::kFlexible) {
-        wants[k] = Want::kAny;
       } else if (exact) {
         wants[k] = Want::kExact;
-      } else if (is_op(n, "Cast")) {
-        wants[k] = Want::kAny;
+      } else if (mode == Mode::kFlexible || is_op(n, "Cast")) {
+        wants[k] = Want::kAny;  // a Cast reads either type
       } else {
         const std::string* t = formal_type(s->inputs(), k);
         wants[k] = t != nullptr && allows_half(*s, *t) ? Want::kHalf : Want::kFloat;
