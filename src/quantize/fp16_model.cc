@@ -218,11 +218,6 @@ class Rewriter {
       if (p >= 0 && plan_.modes[p] == Mode::kConvert && plan_.half_out[p][v.output])
         produced = kHalf;
       at[produced] = name;
-      if (v.graph_input && produced == kHalf) {  // an initializer that is also an input
-        if (auto it = initializers_.find(name); it != initializers_.end())
-          NNPORT_RETURN_IF_ERROR(
-              convert_tensor(*g_.mutable_initializer(it->second), "initializer '" + name + "'"));
-      }
       if (v.graph_output && produced != io_ && p >= 0) {
         const std::string inner = fresh(name + suffix(produced));
         nodes_[p].set_output(v.output, inner);

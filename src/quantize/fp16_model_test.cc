@@ -413,6 +413,31 @@ TEST(Fp16Convert, AWeightReadByBothKindsIsKeptTwice) {
   expect_same_as_original(m, path, in, {}, "shared");
 }
 
+// Old exporters list the weights as graph inputs too: they are still
+// weights (converted, their input entries following), even with
+// keep_io_types.
+TEST(Fp16Convert, AWeightListedAsAnInputIsConvertedLikeAWeight) {
+  onnx::ModelProto m = make_model(13);
+  auto& g = *m.mutable_graph();
+  set_value(g.add_input(), "x", {3});
+  set_value(g.add_input(), "w", {3});
+  add_initializer(g, "w", {3}, {0.5f, -2.0f, 1e-9f});
+  add_node(g, "Mul", {"x", "w"}, {"y"}, "mul");
+  set_value(g.add_output(), "y", {3});
+  Fp16Options o;
+  o.keep_io_types = true;
+  std::string path;
+  const onnx::ModelProto out = convert_checked(m, o, "weight_input.onnx", &path);
+  EXPECT_EQ(half_bits(*fp16_test::initializer(out.graph(), "w")),
+            (std::vector<uint16_t>{0x3800, 0xC000, 0x0002}));  // 0.5, -2, 1e-7 clamped
+  EXPECT_EQ(fp16_test::elem_type(out.graph().input(), "w"), kF16);
+  EXPECT_EQ(fp16_test::elem_type(out.graph().input(), "x"), kF32);
+  EXPECT_EQ(fp16_test::elem_type(out.graph().output(), "y"), kF32);
+  NamedTensors in;
+  in.set("x", fp16_test::float_tensor({3}, {2, 3, 4}));
+  expect_same_as_original(m, path, in, o, "weight_input");
+}
+
 // y = If(c) then Relu(a) + 1 else -a, with a = Abs(x) read by both bodies
 // from the outer graph. If and its bodies stay float32; the bodies read a
 // float32 Cast of `a` instead.

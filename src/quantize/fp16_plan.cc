@@ -252,10 +252,12 @@ class Planner {
       if (const auto t = types_.find(name); t != types_.end()) v.type = t->second;
       return &v;
     };
-    for (const auto& in : g_.input())
-      if (FloatValue* v = add(in.name())) v->graph_input = true;
+    // An initializer also listed as an input (old exporters) is a weight:
+    // converted like one, its input entry following, whatever keep_io_types.
     for (const auto& t : g_.initializer())
       if (FloatValue* v = add(t.name())) v->initializer = true;
+    for (const auto& in : g_.input())
+      if (FloatValue* v = add(in.name())) v->graph_input = true;
     for (int i = 0; i < g_.node_size(); ++i)
       for (int k = 0; k < g_.node(i).output_size(); ++k)
         if (FloatValue* v = add(g_.node(i).output(k))) {
