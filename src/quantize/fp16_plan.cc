@@ -121,9 +121,12 @@ class Planner {
 
   Result<Plan> run(const std::string& path) {
     if (opsets_[""] < 7)
-      return invalid_argument("fp16: " + path + ": ai.onnx opset " + std::to_string(opsets_[""]) +
-                              " is below 7 (Cast's 'to' was a string then); re-export with a " +
-                              "newer opset");
+      return invalid_argument("fp16: " + path + ": " +
+                              (opsets_[""] == 0
+                                   ? std::string("no ai.onnx opset import")
+                                   : "ai.onnx opset " + std::to_string(opsets_[""]) +
+                                         " is below 7 (Cast's 'to' was a string then)") +
+                              "; re-export with opset 7 or newer");
     NNPORT_RETURN_IF_ERROR(learn_types(path));
     const int n = g_.node_size();
     schemas_.resize(n);
