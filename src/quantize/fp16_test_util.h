@@ -195,6 +195,8 @@ inline NamedTensors expect_same_as_original(const onnx::ModelProto& original,
     EXPECT_EQ(g.shape(), w.shape()) << want[i].first;
     if (g.shape() != w.shape()) continue;
     if (w.dtype() != DType::kFloat32) {
+      EXPECT_EQ(g.dtype(), w.dtype()) << want[i].first;
+      if (g.dtype() != w.dtype()) continue;
       EXPECT_EQ(std::memcmp(g.data(), w.data(), w.nbytes()), 0) << want[i].first;
       continue;
     }
