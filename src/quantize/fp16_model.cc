@@ -34,7 +34,7 @@ uint16_t clamped_half(float x, const Fp16Options& o, int64_t* clamped) {
   if (x < 0 && x > -lo) y = -lo;
   if (x > hi && std::isfinite(x)) y = hi;
   if (x < -hi && std::isfinite(x)) y = -hi;
-  *clamped += y != x;
+  *clamped += y != x && !std::isnan(x);
   return float_to_half(y);
 }
 
@@ -51,6 +51,7 @@ void set_half_data(onnx::TensorProto& t, const std::vector<float>& values, const
 }
 
 struct Counts {
+  int half_nodes = 0;  // nodes that now write float16
   int casts = 0;
   int copies = 0;
   int64_t clamped = 0;
@@ -70,8 +71,11 @@ class Rewriter {
     nodes_.reserve(g_.node_size());
     for (auto& n : *g_.mutable_node()) nodes_.push_back(std::move(n));
     after_.resize(nodes_.size());
-    for (size_t i = 0; i < nodes_.size(); ++i)
+    for (size_t i = 0; i < nodes_.size(); ++i) {
       if (plan_.set_dtype[i]) NNPORT_RETURN_IF_ERROR(set_half_dtype(nodes_[i]));
+      const auto& half = plan_.half_out[i];
+      counts_.half_nodes += std::find(half.begin(), half.end(), true) != half.end();
+    }
     for (const std::string& name : plan_.order)
       NNPORT_RETURN_IF_ERROR(rewrite_value(name, plan_.values.at(name)));
     g_.clear_node();
@@ -214,11 +218,6 @@ class Rewriter {
       if (p >= 0 && plan_.modes[p] == Mode::kConvert && plan_.half_out[p][v.output])
         produced = kHalf;
       at[produced] = name;
-      if (v.graph_input && produced == kHalf) {  // an initializer that is also an input
-        if (auto it = initializers_.find(name); it != initializers_.end())
-          NNPORT_RETURN_IF_ERROR(
-              convert_tensor(*g_.mutable_initializer(it->second), "initializer '" + name + "'"));
-      }
       if (v.graph_output && produced != io_ && p >= 0) {
         const std::string inner = fresh(name + suffix(produced));
         nodes_[p].set_output(v.output, inner);
@@ -274,6 +273,7 @@ class Rewriter {
       n.set_name(fresh(n.name().empty() ? copy : n.name() + suffix(type)));
       n.set_output(0, copy);
       if (type == kHalf) NNPORT_RETURN_IF_ERROR(make_half(n));
+      counts_.half_nodes += type == kHalf;
       after_[v.producer].push_back(std::move(n));
     }
     return copy;
@@ -283,6 +283,7 @@ class Rewriter {
     if (v.initializer)
       return convert_tensor(*g_.mutable_initializer(initializers_.at(name)),
                             "initializer '" + name + "'");
+    ++counts_.half_nodes;
     return make_half(nodes_[v.producer]);
   }
 
@@ -326,13 +327,9 @@ Status convert_to_fp16(onnx::ModelProto& model, const Fp16Options& options,
                               "' is stored in external data; load it into the model " +
                               "(onnx.load(..., load_external_data=True)) before converting");
   NNPORT_ASSIGN_OR_RETURN(Plan plan, fp16_internal::make_plan(model, options, path));
-  int half = 0;
-  for (size_t i = 0; i < plan.modes.size(); ++i)
-    half +=
-        std::find(plan.half_out[i].begin(), plan.half_out[i].end(), true) != plan.half_out[i].end();
   Counts counts;
   NNPORT_RETURN_IF_ERROR(Rewriter(model, plan, options, path).run(&counts));
-  core::log(NNPORT_LOG_INFO, "fp16: " + path + ": " + std::to_string(half) + " of " +
+  core::log(NNPORT_LOG_INFO, "fp16: " + path + ": " + std::to_string(counts.half_nodes) + " of " +
                                  std::to_string(plan.modes.size()) + " nodes in float16, " +
                                  std::to_string(counts.casts) + " Casts added, " +
                                  std::to_string(counts.copies) + " values kept in both types, " +

@@ -59,11 +59,13 @@ NNPORT_API Result<Fp16Options> parse_fp16_options(const Config& backend_config);
 //    Cast -> Mul -> Floor chain computing sizes stays exact).
 // A Cast is inserted wherever a float16 value meets a float32 input (one per
 // value and type); an initializer or Constant that both kinds read is kept
-// twice. Integer values are never touched. Subgraph bodies keep their types.
+// twice; an initializer also listed as a graph input is a weight (converted
+// whatever keep_io_types says). Integer values are never touched. Graph
+// input and output names stay. Converting twice changes nothing.
 // Runs ONNX shape inference on a copy to learn value types. Errors
 // (invalid_argument, naming `path` and the node or tensor): an initializer
-// in external data (load it first), an ai.onnx opset below 7; the model
-// is untouched then.
+// in external data (load it first), an ai.onnx opset below 7, types that
+// shape inference finds contradictory; the model is untouched then.
 NNPORT_API Status convert_to_fp16(onnx::ModelProto& model, const Fp16Options& options,
                                   const std::string& path);
 

@@ -12,35 +12,35 @@
 namespace nnport::quantize {
 
 const std::vector<std::string>& default_fp16_op_block_list() {
-  static const std::vector<std::string> kList = {"ArrayFeatureExtractor",
-                                                 "Binarizer",
-                                                 "CastMap",
-                                                 "CategoryMapper",
-                                                 "DictVectorizer",
-                                                 "FeatureVectorizer",
-                                                 "Imputer",
-                                                 "LabelEncoder",
-                                                 "LinearClassifier",
-                                                 "LinearRegressor",
-                                                 "Normalizer",
-                                                 "OneHotEncoder",
-                                                 "RandomUniformLike",
-                                                 "SVMClassifier",
-                                                 "SVMRegressor",
-                                                 "Scaler",
-                                                 "TreeEnsembleClassifier",
-                                                 "TreeEnsembleRegressor",
-                                                 "ZipMap",
-                                                 "NonMaxSuppression",
-                                                 "TopK",
-                                                 "RoiAlign",
-                                                 "Resize",
-                                                 "Range",
-                                                 "CumSum",
-                                                 "Min",
-                                                 "Max",
-                                                 "Upsample"};
-  return kList;
+  static const std::vector<std::string> list = {"ArrayFeatureExtractor",
+                                                "Binarizer",
+                                                "CastMap",
+                                                "CategoryMapper",
+                                                "DictVectorizer",
+                                                "FeatureVectorizer",
+                                                "Imputer",
+                                                "LabelEncoder",
+                                                "LinearClassifier",
+                                                "LinearRegressor",
+                                                "Normalizer",
+                                                "OneHotEncoder",
+                                                "RandomUniformLike",
+                                                "SVMClassifier",
+                                                "SVMRegressor",
+                                                "Scaler",
+                                                "TreeEnsembleClassifier",
+                                                "TreeEnsembleRegressor",
+                                                "ZipMap",
+                                                "NonMaxSuppression",
+                                                "TopK",
+                                                "RoiAlign",
+                                                "Resize",
+                                                "Range",
+                                                "CumSum",
+                                                "Min",
+                                                "Max",
+                                                "Upsample"};
+  return list;
 }
 
 namespace {
@@ -100,9 +100,9 @@ Result<Fp16Options> parse_fp16_options(const Config& backend_config) {
   if (!it->is_object())
     return invalid_argument(std::string(kWhere) + ": expected a dict of fp16 options, got " +
                             kind_of(*it));
-  static const std::vector<std::string> kKeys = {"min_positive_val", "max_finite_val",
-                                                 "keep_io_types",    "op_block_list",
-                                                 "node_block_list",  "disable_shape_infer"};
+  static const std::vector<std::string> keys = {"min_positive_val", "max_finite_val",
+                                                "keep_io_types",    "op_block_list",
+                                                "node_block_list",  "disable_shape_infer"};
   for (const auto& [key, value] : it->items()) {
     if (key == "min_positive_val" || key == "max_finite_val") {
       NNPORT_ASSIGN_OR_RETURN(float f, positive_number(key, value));
@@ -116,7 +116,7 @@ Result<Fp16Options> parse_fp16_options(const Config& backend_config) {
       NNPORT_RETURN_IF_ERROR(name_list(key, value, &options.node_block_list));
     } else {
       return invalid_argument(std::string(kWhere) + ": unknown fp16 option '" + key + "'" +
-                              did_you_mean(key, kKeys) + "; the options are min_positive_val, " +
+                              did_you_mean(key, keys) + "; the options are min_positive_val, " +
                               "max_finite_val, keep_io_types, op_block_list, node_block_list");
     }
   }

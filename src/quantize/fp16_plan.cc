@@ -121,9 +121,12 @@ class Planner {
 
   Result<Plan> run(const std::string& path) {
     if (opsets_[""] < 7)
-      return invalid_argument("fp16: " + path + ": ai.onnx opset " + std::to_string(opsets_[""]) +
-                              " is below 7 (Cast's 'to' was a string then); re-export with a " +
-                              "newer opset");
+      return invalid_argument("fp16: " + path + ": " +
+                              (opsets_[""] == 0
+                                   ? std::string("no ai.onnx opset import")
+                                   : "ai.onnx opset " + std::to_string(opsets_[""]) +
+                                         " is below 7 (Cast's 'to' was a string then)") +
+                              "; re-export with opset 7 or newer");
     NNPORT_RETURN_IF_ERROR(learn_types(path));
     const int n = g_.node_size();
     schemas_.resize(n);
@@ -252,10 +255,12 @@ class Planner {
       if (const auto t = types_.find(name); t != types_.end()) v.type = t->second;
       return &v;
     };
-    for (const auto& in : g_.input())
-      if (FloatValue* v = add(in.name())) v->graph_input = true;
+    // An initializer also listed as an input (old exporters) is a weight:
+    // converted like one, its input entry following, whatever keep_io_types.
     for (const auto& t : g_.initializer())
       if (FloatValue* v = add(t.name())) v->initializer = true;
+    for (const auto& in : g_.input())
+      if (FloatValue* v = add(in.name())) v->graph_input = true;
     for (int i = 0; i < g_.node_size(); ++i)
       for (int k = 0; k < g_.node(i).output_size(); ++k)
         if (FloatValue* v = add(g_.node(i).output(k))) {
@@ -294,12 +299,10 @@ class Planner {
       const bool exact = exact_input(n, s, k, opset);
       if (mode == Mode::kBlocked) {
         wants[k] = exact ? Want::kExact : Want::kFloat;
-      } else if (mode == Mode::kFlexible) {
-        wants[k] = Want::kAny;
       } else if (exact) {
         wants[k] = Want::kExact;
-      } else if (is_op(n, "Cast")) {
-        wants[k] = Want::kAny;
+      } else if (mode == Mode::kFlexible || is_op(n, "Cast")) {
+        wants[k] = Want::kAny;  // a Cast reads either type
       } else {
         const std::string* t = formal_type(s->inputs(), k);
         wants[k] = t != nullptr && allows_half(*s, *t) ? Want::kHalf : Want::kFloat;

@@ -42,10 +42,10 @@ struct Use {
 
 // A float32 value of the main graph.
 struct FloatValue {
-  int producer = -1;  // node index; -1 for a graph input or an initializer
-  int output = -1;    // which output of the producer
-  bool graph_input = false;
-  bool initializer = false;  // and not a graph input
+  int producer = -1;         // node index; -1 for a graph input or an initializer
+  int output = -1;           // which output of the producer
+  bool graph_input = false;  // and not an initializer
+  bool initializer = false;
   bool graph_output = false;
   std::vector<Use> uses;
   onnx::TypeProto type;  // as declared or inferred (for value_info of new names)
@@ -57,7 +57,7 @@ struct Plan {
   std::vector<std::vector<bool>> half_out;  // per node, per output: float16 once converted
   std::vector<bool> set_dtype;              // a kConvert node whose float16 output needs its
                                             // dtype / value attribute changed
-  std::vector<std::string> order;           // float values: inputs, initializers, node outputs
+  std::vector<std::string> order;           // float values: initializers, inputs, node outputs
   std::unordered_map<std::string, FloatValue> values;
 };
 

@@ -3,10 +3,15 @@
 #ifndef NNPORT_SRC_QUANTIZE_FP16_TEST_UTIL_H_
 #define NNPORT_SRC_QUANTIZE_FP16_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "../onnx/onnx_graph_test_util.h"
 #include "fp16_model.h"
@@ -114,6 +119,93 @@ inline Tensor float_tensor(const Shape& shape, const std::vector<float>& values)
   Tensor t = Tensor::empty(DType::kFloat32, shape);
   std::copy(values.begin(), values.end(), t.data_as<float>());
   return t;
+}
+
+// ---- building and checking graphs in tests -----------------------------
+
+inline onnx::TensorProto int64_tensor(const std::string& name, const std::vector<int64_t>& values) {
+  onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(onnx::TensorProto::INT64);
+  t.add_dims(static_cast<int64_t>(values.size()));
+  for (int64_t v : values) t.add_int64_data(v);
+  return t;
+}
+
+inline void set_int_attr(onnx::NodeProto* n, const std::string& name, int64_t v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(v);
+}
+
+// The float16 bits of a converted float tensor (raw_data or int32_data).
+inline std::vector<uint16_t> half_bits(const onnx::TensorProto& t) {
+  EXPECT_EQ(t.data_type(), kF16) << t.name();
+  std::vector<uint16_t> bits(t.raw_data().size() / 2);
+  std::memcpy(bits.data(), t.raw_data().data(), bits.size() * 2);
+  for (int32_t v : t.int32_data()) bits.push_back(static_cast<uint16_t>(v));
+  return bits;
+}
+
+inline const onnx::NodeProto& producer_of(const onnx::GraphProto& g, const std::string& value) {
+  for (const auto& n : g.node())
+    for (const auto& o : n.output())
+      if (o == value) return n;
+  throw std::runtime_error("no producer of " + value);
+}
+
+inline int64_t cast_to(const onnx::NodeProto& n) {
+  EXPECT_EQ(n.op_type(), "Cast");
+  for (const auto& a : n.attribute())
+    if (a.name() == "to") return a.i();
+  return -1;
+}
+
+// Converted, checked (checker, strict types) and saved; `file` names it.
+inline onnx::ModelProto convert_checked(const onnx::ModelProto& m, const quantize::Fp16Options& o,
+                                        const std::string& file, std::string* path = nullptr) {
+  onnx::ModelProto out = fp16_test::converted(m, o);
+  fp16_test::strict_types(out);  // throws on a type clash
+  const std::string saved = fp16_test::save_checked(file, out);
+  if (path != nullptr) *path = saved;
+  return out;
+}
+
+// The original and the converted model on ONNX Runtime: the same output
+// shapes, and values equal to float16 precision (2^-10 relative: one
+// rounding of the inputs, one of the result). Returns the converted one's.
+inline NamedTensors expect_same_as_original(const onnx::ModelProto& original,
+                                            const std::string& converted_path,
+                                            const NamedTensors& inputs,
+                                            const quantize::Fp16Options& o,
+                                            const std::string& file) {
+  const std::string original_path = onnx_test::save(file + ".orig.onnx", original);
+  const NamedTensors want = fp16_test::run_ort(original_path, inputs);
+  NamedTensors half_inputs;
+  for (const auto& [name, t] : inputs)
+    half_inputs.set(name,
+                    t.dtype() == DType::kFloat32 && !o.keep_io_types ? fp16_test::to_half(t) : t);
+  const NamedTensors got = fp16_test::run_ort(converted_path, half_inputs);
+  EXPECT_EQ(got.names(), want.names());
+  if (got.names() != want.names()) return got;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const Tensor& w = want[i].second;
+    const Tensor g = fp16_test::to_float(got[i].second);
+    EXPECT_EQ(g.shape(), w.shape()) << want[i].first;
+    if (g.shape() != w.shape()) continue;
+    if (w.dtype() != DType::kFloat32) {
+      EXPECT_EQ(g.dtype(), w.dtype()) << want[i].first;
+      if (g.dtype() != w.dtype()) continue;
+      EXPECT_EQ(std::memcmp(g.data(), w.data(), w.nbytes()), 0) << want[i].first;
+      continue;
+    }
+    for (int64_t k = 0; k < w.numel(); ++k) {
+      const float a = g.data_as<float>()[k], b = w.data_as<float>()[k];
+      EXPECT_NEAR(a, b, std::ldexp(std::abs(b), -10) + 1e-6) << want[i].first << "[" << k << "]";
+    }
+  }
+  return got;
 }
 
 }  // namespace nnport::fp16_test
