@@ -113,8 +113,9 @@ Options parse_options(const std::string& deploy_cfg_json) {
         }
         opts.session_config.emplace_back(k, scalar_text(entry));
       }
-    } else if (key == "common_config" || key == "model_inputs") {
-      // MMDeploy's keys for the fp16 pass and shape profiles: nothing to do here.
+    } else if (key == "common_config" || key == "model_inputs" || key == "quantization") {
+      // The fp16 and int8 passes' keys (nnport's convert applies them before
+      // to_backend) and MMDeploy's shape profiles: nothing to do here.
     } else {
       plugin::log(NNPORT_LOG_WARNING, "onnxruntime: ignoring unknown backend_config key '" + key +
                                           "' (see docs/backends/onnxruntime.md for the keys)");

@@ -116,6 +116,7 @@ struct OutputOwner {
   Ort::Value value;
   std::vector<int64_t> dims;
   void* data = nullptr;
+  std::vector<uint8_t> copy;  // an output that is a graph input: a copy of it
 };
 
 }  // namespace
@@ -257,6 +258,20 @@ void OrtWrapper::get_outputs(nnport_output* out, size_t count) {
       auto owner = std::make_unique<OutputOwner>(OutputOwner{std::move(v), {}, nullptr});
       owner->dims = owner->value.GetTensorTypeAndShapeInfo().GetShape();
       owner->data = owner->value.GetTensorMutableRawData();
+      // A graph input that is also a graph output comes back as the input's
+      // own value, i.e. the caller's memory, which may be gone before the
+      // host is done with the output: hand out a copy.
+      for (const Bound& b : bound_) {
+        const auto* p = static_cast<const uint8_t*>(owner->data);
+        const auto* begin = static_cast<const uint8_t*>(b.data);
+        if (b.data != nullptr && p >= begin && p < begin + b.nbytes) {
+          const size_t bytes = owner->value.GetTensorTypeAndShapeInfo().GetElementCount() *
+                               plugin::dtype_size(static_cast<int32_t>(
+                                   owner->value.GetTensorTypeAndShapeInfo().GetElementType()));
+          owner->copy.assign(p, p + bytes);
+          owner->data = owner->copy.data();
+        }
+      }
       owners.push_back(std::move(owner));
     }
   } catch (const Ort::Exception& e) {

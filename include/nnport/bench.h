@@ -93,8 +93,12 @@ struct InputSet {
 };
 
 struct BenchOptions {
-  std::string target;                  // a work dir or a model file
-  std::vector<std::string> backends;   // empty: the target's own; else each, alternating
+  std::string target;                 // a work dir or a model file
+  std::vector<std::string> backends;  // empty: the target's own; else each, alternating
+  // More work dirs (or model files) measured alternating with the target,
+  // each on its own backend, e.g. an int8 work dir against the fp32 one;
+  // their runs are labelled "<backend> (<folder name>)".
+  std::vector<std::string> compare;
   std::vector<int> threads = {0};      // swept; 0: the backend's default
   std::vector<int> concurrency = {1};  // swept; C workers, each with its own wrapper
   std::vector<InputSet> input_sets;    // measured one after another; at least one

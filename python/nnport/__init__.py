@@ -207,7 +207,7 @@ def load_plugin(path):
 # ---- convert -----------------------------------------------------------------
 
 def convert(deploy_cfg, model, work_dir, device='cpu', cfg_options=None, overwrite=False,
-            load_check=True, log_level=LOG_INFO):
+            load_check=True, log_level=LOG_INFO, calib_data=None):
     """``nnport convert`` from Python: MODEL (ONNX) with DEPLOY_CFG into WORK_DIR.
 
     deploy_cfg: a config file path, or a Config / dict (written to a temporary
@@ -217,6 +217,8 @@ def convert(deploy_cfg, model, work_dir, device='cpu', cfg_options=None, overwri
     a failure leaves none behind. An existing non-empty work dir is refused
     unless ``overwrite`` and nnport wrote it. Returns what deploy.json says
     (a dict: backend, backend_files, input_names, output_names, ...).
+    calib_data: the calibration data of precision='int8' (``--calib-data``:
+    a folder of per-input .npy folders, a folder of images, or an HDF5 file).
     """
     if isinstance(deploy_cfg, dict):
         fd, path = _tempfile.mkstemp(prefix='nnport-deploy-cfg-', suffix='.json')
@@ -224,14 +226,14 @@ def convert(deploy_cfg, model, work_dir, device='cpu', cfg_options=None, overwri
             with _os.fdopen(fd, 'w') as f:
                 f.write(_nnport._dump_config(deploy_cfg))
             return _nnport._convert(path, model, work_dir, device, cfg_options, overwrite,
-                                    load_check, _level(log_level))
+                                    load_check, _level(log_level), calib_data)
         finally:
             _os.unlink(path)
     if not isinstance(deploy_cfg, (str, _os.PathLike)):
         raise ValueError('deploy_cfg: expected a path, nnport.Config or a dict, got %s'
                          % type(deploy_cfg).__name__)
     return _nnport._convert(_os.fspath(deploy_cfg), model, work_dir, device, cfg_options,
-                            overwrite, load_check, _level(log_level))
+                            overwrite, load_check, _level(log_level), calib_data)
 
 
 def _level(level):

@@ -68,7 +68,8 @@ def load_plugin(path: Union[str, os.PathLike]) -> BackendManager: ...
 def convert(deploy_cfg: Union[str, os.PathLike, Mapping[str, Any]], model: Union[str, os.PathLike],
             work_dir: Union[str, os.PathLike], device: str = 'cpu',
             cfg_options: Optional[Sequence[str]] = None, overwrite: bool = False,
-            load_check: bool = True, log_level: Union[int, str] = 20) -> Dict[str, Any]: ...
+            load_check: bool = True, log_level: Union[int, str] = 20,
+            calib_data: Optional[Union[str, os.PathLike]] = None) -> Dict[str, Any]: ...
 
 class TimeCounter(_NativeTimeCounter):
     @staticmethod

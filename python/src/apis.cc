@@ -155,8 +155,9 @@ void init_apis(py::module_& m) {
       "_convert",
       [](const std::string& deploy_cfg, const py::handle& model, const py::handle& work_dir,
          const std::string& device, const py::handle& cfg_options, bool overwrite, bool load_check,
-         int log_level) {
+         int log_level, const py::handle& calib_data) {
         ConvertOptions o;
+        if (!calib_data.is_none()) o.calib_data = path_from_object(calib_data, "calib_data");
         o.device = device;
         o.cfg_options = names_from_object(cfg_options, "cfg_options");
         o.overwrite = overwrite;
@@ -176,7 +177,8 @@ void init_apis(py::module_& m) {
         return info_dict(unwrap(std::move(*done)));
       },
       py::arg("deploy_cfg"), py::arg("model"), py::arg("work_dir"), py::arg("device"),
-      py::arg("cfg_options"), py::arg("overwrite"), py::arg("load_check"), py::arg("log_level"));
+      py::arg("cfg_options"), py::arg("overwrite"), py::arg("load_check"), py::arg("log_level"),
+      py::arg("calib_data") = py::none());
   m.def(
       "verify",
       [](const py::handle& target, const py::handle& reference, const py::handle& expected,

@@ -120,10 +120,10 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   // made from the IR; the fp32 IR stays as the reference.
   NNPORT_ASSIGN_OR_RETURN(
       quantize::Lowered lowered,
-      quantize::lower_precision(
-          cfg,
-          {ir.string(), tmp.path().string(), target.string(), options.calib_data, model.inputs},
-          reg));
+      quantize::lower_precision(cfg,
+                                {model_path, ir.string(), tmp.path().string(), target.string(),
+                                 options.calib_data, model.inputs},
+                                reg));
   for (auto& note : lowered.notes) info.warnings.push_back(std::move(note));
   if (!options.calib_data.empty() && lowered.precision != "int8")
     info.warnings.push_back(

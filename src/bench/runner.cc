@@ -60,6 +60,7 @@ Status timed_call(Wrapper& w, const NamedTensors& in, Samples* s) {
 // (one per concurrent worker).
 struct Slot {
   std::string backend;
+  std::string label;  // the runs' name: the backend, or "<backend> (<target>)" for --compare
   int threads = 0;
   DeployInfo info;
   double convert_ms = -1;
@@ -233,6 +234,20 @@ Result<Report> run_bench(const BenchOptions& o) {
     infos.push_back(*converted);
   }
 
+  // --compare: other targets on their own backends, as they are.
+  std::vector<std::string> labels = backends;
+  for (const std::string& other : o.compare) {
+    auto info = resolve_target(other);
+    if (!info.ok()) return info.status().with_context("--compare " + other);
+    NNPORT_RETURN_IF_ERROR(check_backends_available({info->backend}));
+    const fs::path p = fs::path(other).lexically_normal();
+    const std::string name = (p.has_filename() ? p : p.parent_path()).filename().string();
+    labels.push_back(info->backend + " (" + name + ")");
+    backends.push_back(info->backend);
+    infos.push_back(*info);
+    convert_ms.push_back(-1);
+  }
+
   const size_t configs = o.input_sets.size() * o.threads.size() * o.concurrency.size();
   size_t config_index = 0;
   for (int threads : o.threads) {
@@ -240,6 +255,7 @@ Result<Report> run_bench(const BenchOptions& o) {
     for (size_t i = 0; i < backends.size(); ++i) {
       Slot s;
       s.backend = backends[i];
+      s.label = labels[i];
       s.threads = threads;
       s.info = infos[i];
       s.convert_ms = convert_ms[i];
@@ -267,11 +283,11 @@ Result<Report> run_bench(const BenchOptions& o) {
         for (size_t i = 0; i < slots.size(); ++i) {
           Slot& s = slots[i];
           if (o.progress)
-            o.progress("loading " + s.backend + " " + what, double(config_index) / configs);
+            o.progress("loading " + s.label + " " + what, double(config_index) / configs);
           Status st = ensure_wrappers(s, size_t(workers), set.tensors);
           if (!st.ok())
             return Status(st.code(),
-                          "backend '" + s.backend + "' on " + set.label + ": " + st.message());
+                          "backend '" + s.label + "' on " + set.label + ": " + st.message());
           rss_before[i] = current_rss_bytes();
           // Warm-up: every worker, uncounted.
           Samples ignored;
@@ -297,7 +313,7 @@ Result<Report> run_bench(const BenchOptions& o) {
             if (done[i]) continue;
             all_done = false;
             if (o.progress)
-              o.progress(slots[i].backend + " " + what,
+              o.progress(slots[i].label + " " + what,
                          (double(config_index) + double(c) / chunks) / configs);
             if (slots.size() > 1) std::this_thread::sleep_for(kSettle);
             Samples chunk;
@@ -319,7 +335,7 @@ Result<Report> run_bench(const BenchOptions& o) {
         for (size_t i = 0; i < slots.size(); ++i) {
           const Slot& s = slots[i];
           Run& r = runs[i];
-          r.backend = s.backend;
+          r.backend = s.label;
           r.shape = set.label;
           r.batch = set.batch;
           r.threads = threads;

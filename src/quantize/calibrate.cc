@@ -1,5 +1,6 @@
 #include "quantize/calibrate.h"
 
+#include <set>
 #include <span>
 
 #include "core/log.h"
@@ -11,9 +12,12 @@ std::span<const float> floats(const Tensor& t) {
   return {t.data_as<float>(), static_cast<size_t>(t.numel())};
 }
 
-Result<NamedTensors> run_sample(Wrapper& wrapper, CalibSource& source, size_t index) {
+// The model's outputs on sample `index`; with `inputs`, the sample too.
+Result<NamedTensors> run_sample(Wrapper& wrapper, CalibSource& source, size_t index,
+                                NamedTensors* inputs_out = nullptr) {
   NNPORT_ASSIGN_OR_RETURN(NamedTensors inputs, source.read(index));
   auto outputs = wrapper.forward(inputs);
+  if (inputs_out != nullptr) *inputs_out = std::move(inputs);
   if (!outputs.ok())
     return outputs.status().with_context("calibration sample " + std::to_string(index) + " of " +
                                          source.describe());
@@ -26,7 +30,13 @@ Result<Calibration> calibrate_ranges(const onnx::ModelProto& model,
                                      const std::vector<std::string>& tensors, CalibSource& source,
                                      const std::vector<size_t>& samples,
                                      const QuantOptions& options, ModelRunner& runner) {
-  NNPORT_ASSIGN_OR_RETURN(Wrapper wrapper, runner.load(model, tensors));
+  // Graph inputs are observed in the samples themselves, not as outputs.
+  std::set<std::string> graph_inputs;
+  for (const auto& v : model.graph().input()) graph_inputs.insert(v.name());
+  std::vector<std::string> computed;
+  for (const auto& t : tensors)
+    if (!graph_inputs.contains(t)) computed.push_back(t);
+  NNPORT_ASSIGN_OR_RETURN(Wrapper wrapper, runner.load(model, computed));
   std::map<std::string, RangeObserver> observers;
   for (const auto& t : tensors)
     observers.emplace(t, RangeObserver(options.method, options.percentile));
@@ -36,9 +46,11 @@ Result<Calibration> calibrate_ranges(const onnx::ModelProto& model,
                                    std::to_string(samples.size()) + " samples of " +
                                    source.describe());
     for (size_t index : samples) {
-      NNPORT_ASSIGN_OR_RETURN(NamedTensors outputs, run_sample(wrapper, source, index));
+      NamedTensors inputs;
+      NNPORT_ASSIGN_OR_RETURN(NamedTensors outputs, run_sample(wrapper, source, index, &inputs));
       for (auto& [name, observer] : observers) {
         const Tensor* t = outputs.find(name);
+        if (t == nullptr) t = inputs.find(name);
         if (t == nullptr || t->dtype() != DType::kFloat32) continue;  // not float after all
         if (pass == 1)
           observer.observe(floats(*t));

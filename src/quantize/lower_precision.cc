@@ -69,9 +69,9 @@ Result<Lowered> lower_int8(const Config& cfg, const LowerArgs& a, Registry& regi
     NNPORT_RETURN_IF_ERROR(write_calib_hdf5(*source, a.inputs, file));
     out.extra_files.push_back(file);
   }
-  NNPORT_RETURN_IF_ERROR(prepare_for_int8(model, a.ir_path));
+  NNPORT_RETURN_IF_ERROR(prepare_for_int8(model, a.model_path));
   ModelRunner runner(*ort, a.out_dir);
-  NNPORT_ASSIGN_OR_RETURN(Int8Model m, quantize_int8(model, *source, q, runner, a.ir_path));
+  NNPORT_ASSIGN_OR_RETURN(Int8Model m, quantize_int8(model, *source, q, runner, a.model_path));
 
   const fs::path stem = fs::path(a.ir_path).stem();
   out.model_path = (fs::path(a.out_dir) / (stem.string() + ".int8.onnx")).string();
@@ -95,7 +95,7 @@ Result<Lowered> lower_precision(const Config& cfg, const LowerArgs& a, Registry&
   if (out.precision == "int8") return lower_int8(cfg, a, registry, std::move(model), out);
 
   NNPORT_ASSIGN_OR_RETURN(Fp16Options f, parse_fp16_options(get_backend_config(cfg)));
-  NNPORT_RETURN_IF_ERROR(convert_to_fp16(model, f, a.ir_path));
+  NNPORT_RETURN_IF_ERROR(convert_to_fp16(model, f, a.model_path));
   const fs::path stem = fs::path(a.ir_path).stem();
   out.model_path = (fs::path(a.out_dir) / (stem.string() + ".fp16.onnx")).string();
   NNPORT_RETURN_IF_ERROR(onnx_internal::save_model(model, out.model_path));

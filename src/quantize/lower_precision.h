@@ -23,7 +23,8 @@
 namespace nnport::quantize {
 
 struct LowerArgs {
-  std::string ir_path;     // the fp32 IR, inside out_dir
+  std::string model_path;  // the user's model, which messages name
+  std::string ir_path;     // the fp32 IR (its copy inside out_dir)
   std::string out_dir;     // the temporary work dir
   std::string work_dir;    // where the work dir will be (calib_config.calib_file is relative to it)
   std::string calib_data;  // --calib-data, may be empty

@@ -30,8 +30,11 @@
 namespace nnport::quantize {
 
 struct QdqOptions {
-  bool per_channel = true;    // per output channel weight scales (else one per tensor)
-  bool reduce_range = false;  // 7-bit weights, for x86 CPUs without VNNI (int16 saturation)
+  bool per_channel = true;  // per output channel weight scales (else one per tensor)
+  // 7-bit weights ([-63, 63]), for x86 CPUs without VNNI, where ONNX
+  // Runtime's u8 x s8 kernels add pairs of products in int16 (vpmaddubsw),
+  // which full 8-bit weights can overflow.
+  bool reduce_range = false;
   std::set<std::string> op_block_list;    // op types kept in float
   std::set<std::string> node_block_list;  // node names kept in float
   std::set<int> float_nodes;              // node indices kept in float (the fallback's choice)

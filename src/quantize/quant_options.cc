@@ -98,7 +98,8 @@ Result<QuantOptions> parse_quant_options(const Config& cfg) {
       "op_block_list", "node_block_list",   "num_samples",       "holdout",
       "accuracy",      "fallback_to_float", "max_fallback_nodes"};
   const std::string at = "backend_config.quantization.";
-  for (const auto& [key, v] : (q.is_null() ? Config::object() : q).items()) {
+  const Config quantization = q.is_null() ? Config::object() : q;
+  for (const auto& [key, v] : quantization.items()) {
     if (key == "method") {
       if (!v.is_string()) return bad(at + key, v, "'minmax', 'percentile' or 'entropy'");
       NNPORT_ASSIGN_OR_RETURN(o.method, parse_calib_method(v.get<std::string>()));
@@ -143,7 +144,8 @@ Result<QuantOptions> parse_quant_options(const Config& cfg) {
 
   const Config c = cfg.contains("calib_config") ? cfg["calib_config"] : Config::object();
   if (!c.is_null() && !c.is_object()) return bad("calib_config", c, "a dict");
-  for (const auto& [key, v] : (c.is_null() ? Config::object() : c).items()) {
+  const Config calib = c.is_null() ? Config::object() : c;
+  for (const auto& [key, v] : calib.items()) {
     if (key == "create_calib") {
       NNPORT_ASSIGN_OR_RETURN(o.create_calib, read_bool("calib_config.create_calib", v));
     } else if (key == "calib_file") {

@@ -20,6 +20,7 @@ namespace {
 
 struct Options {
   std::string target, backend, backends;
+  std::vector<std::string> compare;
   int64_t warmup = 10;
   double warmup_time = 0;
   int64_t iters = -1;    // -1: not given
@@ -318,6 +319,11 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g) {
                   "each --backends entry into a scratch dir, timed)")
       ->required();
   sub->add_option("--backend", o->backend, "the backend for a model file (default onnxruntime)");
+  sub->add_option("--compare", o->compare,
+                  "more work dirs (or .onnx files) to measure alternating with TARGET on the same "
+                  "inputs, each on its own backend, e.g. an int8 work dir against the fp32 one "
+                  "(ratios to TARGET)")
+      ->type_name("DIR ...");
   sub->add_option("--backends", o->backends,
                   "compare backends on the same inputs, alternating: a,b,c (ratios to the first)")
       ->type_name("LIST");
@@ -375,6 +381,7 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g) {
       "Examples:\n"
       "  nnport bench work/resnet18\n"
       "  nnport bench model.onnx --backends onnxruntime,xnnpack,opencv --html report.html\n"
+      "  nnport bench work/r18-fp32 --compare work/r18-int8 --threads 2\n"
       "  nnport bench work/mobilenet --shape input=1x3x224x224 --shape input=8x3x224x224\n"
       "  nnport bench model.onnx --threads 1,2 --concurrency 1,2 --stable 5 --json out.json");
   return {
@@ -395,6 +402,7 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g) {
           return fail(cmd, "give --backend or --backends, not both");
         bench::BenchOptions b;
         b.target = o->target;
+        b.compare = o->compare;
         b.backends = split_list(o->backends.empty() ? o->backend : o->backends);
         auto threads = parse_ints("--threads", o->threads);
         if (!threads.ok()) return fail(cmd, threads.status());
