@@ -88,7 +88,6 @@ Result<std::string> precision_of(const Config& cfg) {
 
 Result<QuantOptions> parse_quant_options(const Config& cfg) {
   QuantOptions o;
-  o.goals = {MetricGoal{"cosine", default_metric_min("cosine"), 1}};
   const Config b = get_backend_config(cfg);
   const Config q = b.contains("quantization") ? b["quantization"] : Config::object();
   if (!q.is_null() && !q.is_object())

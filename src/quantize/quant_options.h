@@ -20,10 +20,12 @@ namespace nnport::quantize {
 struct QuantOptions {
   CalibMethod method = CalibMethod::kMinMax;
   double percentile = 99.999;
-  QdqOptions qdq;                  // per_channel, reduce_range, op/node block lists
-  int64_t num_samples = 0;         // 0: every sample the calibration data has
-  double holdout = 0.2;            // share of the samples kept back for the accuracy check
-  std::vector<MetricGoal> goals;   // the accuracy the int8 model must keep
+  QdqOptions qdq;           // per_channel, reduce_range, op/node block lists
+  int64_t num_samples = 0;  // 0: every sample the calibration data has
+  double holdout = 0.2;     // share of the samples kept back for the accuracy check
+  // The accuracy the int8 model must keep on the held-back samples; none:
+  // measured and reported only.
+  std::vector<MetricGoal> goals = {MetricGoal{"cosine", 0.99, 1}};
   bool fallback_to_float = false;  // on a miss, float the most sensitive layers one by one
   int max_fallback_nodes = 8;
   // calib_config
