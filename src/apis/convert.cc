@@ -74,6 +74,14 @@ std::string third_party_plugin(const BackendManager& manager) {
   return fs::absolute(plugin).lexically_normal().string();
 }
 
+// The engine names the temporary folder, which is gone once convert returns.
+std::string without_temporary(std::string message, const fs::path& tmp) {
+  const std::string name = tmp.string();
+  for (size_t at; (at = message.find(name)) != std::string::npos;)
+    message.replace(at, name.size(), "<work dir>");
+  return message;
+}
+
 }  // namespace
 
 Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string& model_path,
@@ -131,11 +139,17 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
         "config's is '" +
         lowered.precision + "'); it was not used");
 
-  NNPORT_ASSIGN_OR_RETURN(
-      std::vector<std::string> files,
-      manager->to_backend({lowered.model_path}, tmp.path().string(),
-                          cfg.dump(-1, ' ', false, Config::error_handler_t::replace),
-                          options.log_level, options.device));
+  auto converted = manager->to_backend({lowered.model_path}, tmp.path().string(),
+                                       cfg.dump(-1, ' ', false, Config::error_handler_t::replace),
+                                       options.log_level, options.device);
+  if (!converted.ok() && lowered.precision != "fp32")
+    return Status(converted.status().code(),
+                  without_temporary(converted.status().message(), tmp.path()) + " (precision='" +
+                      lowered.precision + "': nnport gave backend '" + backend + "' a " +
+                      (lowered.precision == "int8" ? "QDQ" : "float16") +
+                      " model, which it could not convert; docs/quantization.md says which "
+                      "backends take one)");
+  NNPORT_ASSIGN_OR_RETURN(std::vector<std::string> files, std::move(converted));
   if (files.empty()) return internal_error(backend + ": to_backend returned no backend files");
 
   info.backend = backend;
@@ -162,11 +176,7 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
     here.backend_files = files;
     auto loaded = build_target_wrapper(here, &reg);
     if (!loaded.ok()) {
-      // The engine names the temporary folder, which is gone after this return.
-      std::string why = loaded.status().message();
-      const std::string tmp_name = tmp.path().string();
-      for (size_t at; (at = why.find(tmp_name)) != std::string::npos;)
-        why.replace(at, tmp_name.size(), "<work dir>");
+      std::string why = without_temporary(loaded.status().message(), tmp.path());
       while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
       return Status(loaded.status().code(),
                     "the converted files do not load on backend '" + backend + "' (device '" +

@@ -105,6 +105,34 @@ TEST_F(CliBench, JsonAndCsvReportsAgreeAndHoldTogether) {
   EXPECT_EQ(row.rfind("onnxruntime,input=1x16,1,0,1,", 0), 0u) << row;
 }
 
+// --compare: another work dir measured alternating with TARGET, labelled by
+// its folder; a missing one is refused before any work.
+TEST_F(CliBench, ComparesWorkDirsSideBySide) {
+  if (!fs::exists(model("tiny_mlp"))) GTEST_SKIP() << "tiny_mlp is absent";
+  const std::string config = cfg("ort_base.py");
+  for (const char* dir : {"first", "second"})
+    ASSERT_EQ(
+        run_cli({"convert", config, model("tiny_mlp").string(), "--work-dir", path(dir)}).exit_code,
+        0);
+  CliResult r = run_cli({"bench", path("first"), "--compare", path("second"), "--iters", "7",
+                         "--warmup", "1", "--json", path("r.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(path("r.json"));
+  const Json j = Json::parse(in);
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_EQ(j["runs"][0]["backend"], "onnxruntime");
+  EXPECT_EQ(j["runs"][1]["backend"], "onnxruntime (second)");
+  for (const auto& run : j["runs"]) EXPECT_EQ(run["forward"]["count"], 7);
+  EXPECT_NE(r.out.find("onnxruntime (second)"), std::string::npos) << r.out;
+
+  CliResult bad = run_cli({"bench", path("first"), "--compare", path("missing"), "--iters", "3",
+                           "--json", path("bad.json")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--compare"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("missing"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(path("bad.json")));
+}
+
 // Several backends on one model file: each converted, measured, reported.
 TEST_F(CliBench, ComparesBackendsSideBySide) {
   if (!fs::exists(model("tiny_mlp"))) GTEST_SKIP() << "tiny_mlp is absent";
