@@ -170,7 +170,7 @@ TEST(OrtConfig, ToBackendErrors) {
   for (const Case& c : std::vector<Case>{
            {{dir + "/model.onnx"},
             work,
-            ort_config(R"("precision": "fp16")"),
+            ort_config(R"("precision": "int4")"),
             Code::kUnimplemented},
            {{dir + "/missing.onnx"}, work, opt, Code::kNotFound},
        }) {

@@ -183,6 +183,13 @@ struct TensorSummary {
 };
 NNPORT_API TensorSummary summarize(const Tensor& tensor, size_t first_count = 6);
 
+// `inputs` with every float tensor (float16, float32, float64) converted to
+// the float type `infos` gives for its name, e.g. an fp16 work dir's float16
+// inputs for its float32 reference; anything else is passed as it is
+// (Wrapper::check_inputs reports what still does not fit).
+NNPORT_API NamedTensors cast_float_inputs(const NamedTensors& inputs,
+                                          const std::vector<TensorInfo>& infos);
+
 // Element i of any supported dtype, as a double (float16 via half_to_float).
 NNPORT_API double element_as_double(const Tensor& tensor, int64_t index);
 

@@ -218,7 +218,7 @@ void init_apis(py::module_& m) {
             built.emplace(build_reference_wrapper(info, label));
           }
           PyWrapper r(unwrap(std::move(*built)));
-          ref = unwrap(r.run(all));
+          ref = unwrap(r.run(cast_float_inputs(all, r.wrapper().input_infos())));
         } else {
           label = "files in " + expected_dir;
           if (!fs::is_directory(expected_dir))

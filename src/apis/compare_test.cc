@@ -106,5 +106,30 @@ TEST(Summarize, MinMaxMeanFirst) {
   EXPECT_DOUBLE_EQ(s.first[1], -1);
 }
 
+// An fp16 work dir's inputs for its fp32 reference: float tensors take the
+// float type the wrapper wants (values exact in both: 1.5, -2.25, 1024);
+// integer tensors and unknown names pass as they are.
+TEST(CastFloatInputs, ConvertsFloatTypesOnlyWhereTheModelWantsAnother) {
+  Tensor f32 = Tensor::empty(DType::kFloat32, {3});
+  const float values[] = {1.5f, -2.25f, 1024.f};
+  for (int i = 0; i < 3; ++i) f32.data_as<float>()[i] = values[i];
+  Tensor ids = Tensor::empty(DType::kInt64, {2});
+  NamedTensors in;
+  in.set("x", f32);
+  in.set("ids", ids);
+  in.set("other", f32);
+  const std::vector<TensorInfo> infos = {{"x", DType::kFloat16, {3}, {}},
+                                         {"ids", DType::kInt32, {2}, {}}};
+  NamedTensors out = cast_float_inputs(in, infos);
+  ASSERT_EQ(out.find("x")->dtype(), DType::kFloat16);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(half_to_float(out.find("x")->data_as<uint16_t>()[i]), values[i]);
+  EXPECT_EQ(out.find("ids")->dtype(), DType::kInt64) << "integers are never converted";
+  EXPECT_EQ(out.find("other")->dtype(), DType::kFloat32) << "an input the model lacks stays";
+  NamedTensors back = cast_float_inputs(out, {{"x", DType::kFloat64, {3}, {}}});
+  ASSERT_EQ(back.find("x")->dtype(), DType::kFloat64);
+  EXPECT_EQ(back.find("x")->data_as<double>()[1], -2.25);
+}
+
 }  // namespace
 }  // namespace nnport

@@ -29,6 +29,38 @@ double element_as_double(const Tensor& t, int64_t i) {
   }
 }
 
+namespace {
+bool is_float(DType t) {
+  return t == DType::kFloat16 || t == DType::kFloat32 || t == DType::kFloat64;
+}
+}  // namespace
+
+NamedTensors cast_float_inputs(const NamedTensors& inputs, const std::vector<TensorInfo>& infos) {
+  NamedTensors out;
+  for (const auto& [name, t] : inputs) {
+    const TensorInfo* info = nullptr;
+    for (const auto& i : infos)
+      if (i.name == name) info = &i;
+    if (info == nullptr || info->dtype == t.dtype() || !is_float(t.dtype()) ||
+        !is_float(info->dtype)) {
+      out.set(name, t);
+      continue;
+    }
+    Tensor cast = Tensor::empty(info->dtype, t.shape());
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      const double v = element_as_double(t, i);
+      if (info->dtype == DType::kFloat16)
+        cast.data_as<uint16_t>()[i] = float_to_half(static_cast<float>(v));
+      else if (info->dtype == DType::kFloat32)
+        cast.data_as<float>()[i] = static_cast<float>(v);
+      else
+        cast.data_as<double>()[i] = v;
+    }
+    out.set(name, std::move(cast));
+  }
+  return out;
+}
+
 TensorSummary summarize(const Tensor& t, size_t first_count) {
   TensorSummary s;
   s.numel = t.defined() ? t.numel() : 0;

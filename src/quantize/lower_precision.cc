@@ -46,8 +46,9 @@ Status check_calib_file_name(const std::string& name) {
   if (name.empty() || p.has_parent_path() || name == "." || name == ".." ||
       name == apis::kDeployJson || name == apis::kDetailJson || name == kReportFile)
     return invalid_argument("calib_config.calib_file = '" + name +
-                            "': with create_calib=True it must be a plain file name, not one "
-                            "nnport writes itself (e.g. 'calib_data.h5')");
+                            "': a calibration file kept in the work dir must have a plain file "
+                            "name, not one nnport writes itself (e.g. 'calib_data.h5'); or give "
+                            "an absolute path");
   return Status::ok_status();
 }
 
@@ -68,6 +69,17 @@ Result<Lowered> lower_int8(const Config& cfg, const LowerArgs& a, Registry& regi
     const std::string file = (fs::path(a.out_dir) / q.calib_file).string();
     NNPORT_RETURN_IF_ERROR(write_calib_hdf5(*source, a.inputs, file));
     out.extra_files.push_back(file);
+  } else if (a.calib_data.empty() && fs::path(q.calib_file).is_relative()) {
+    // Read from the work dir this conversion replaces (--force): the new
+    // one keeps it, so the same command works again.
+    NNPORT_RETURN_IF_ERROR(check_calib_file_name(q.calib_file));
+    const fs::path file = fs::path(a.out_dir) / q.calib_file;
+    std::error_code ec;
+    fs::copy_file(calib_path, file, ec);
+    if (ec)
+      return io_error("cannot copy the calibration file '" + calib_path + "' to '" +
+                      file.string() + "': " + ec.message() + "; check the free disk space");
+    out.extra_files.push_back(file.string());
   }
   NNPORT_RETURN_IF_ERROR(prepare_for_int8(model, a.model_path));
   ModelRunner runner(*ort, a.out_dir);

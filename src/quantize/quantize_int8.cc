@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+#include <cstdio>
+#include <limits>
 
 #include "core/log.h"
 #include "onnx/onnx_io.h"
@@ -29,33 +30,23 @@ SampleSplit split_samples(size_t available, const QuantOptions& o) {
   return s;
 }
 
-double noise_ratio(double snr_db) {  // error power over signal power
-  if (std::isnan(snr_db)) return 1;
-  return std::isinf(snr_db) ? (snr_db > 0 ? 0 : 1) : std::pow(10.0, -snr_db / 10);
+// How close a comparison comes to the first goal: its value on the worst
+// output (NaN, no value: -inf). Higher is better for every metric.
+double closeness(const Comparison& c) {
+  double worst = std::numeric_limits<double>::infinity();
+  for (const auto& o : c.outputs) {
+    const double v = o.values.empty() || std::isnan(o.values[0].value)
+                         ? -std::numeric_limits<double>::infinity()
+                         : o.values[0].value;
+    worst = std::min(worst, v);
+  }
+  return worst;
 }
 
-// Quantized nodes, the one adding the most error of its own first: its
-// output's noise ratio minus the worst of its inputs'.
-std::vector<int> by_sensitivity(const onnx::ModelProto& fp32, const QdqResult& q,
-                                const std::vector<OutputMetrics>& tensors) {
-  std::unordered_map<std::string, double> noise;
-  for (const auto& t : tensors) noise[t.name] = noise_ratio(t.snr_db);
-  std::vector<std::pair<double, int>> ranked;
-  for (const auto& v : q.nodes) {
-    if (!v.quantized) continue;
-    const auto& node = fp32.graph().node(v.index);
-    double in = 0, out = 0;
-    for (const auto& i : node.input())
-      if (noise.contains(i)) in = std::max(in, noise[i]);
-    for (const auto& o : v.outputs)  // a folded Relu's output, where there was one
-      if (noise.contains(o)) out = std::max(out, noise[o]);
-    ranked.emplace_back(out - in, v.index);
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<int> order;
-  for (const auto& [gain, index] : ranked) order.push_back(index);
-  return order;
+std::string rounded(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
 }
 
 std::string goal_misses(const Comparison& c) {
@@ -66,7 +57,7 @@ std::string goal_misses(const Comparison& c) {
       if (v.pass) continue;
       s += (s.empty() ? "" : "; ") + std::string("output '") + o.name + "' " +
            metric_label({v.metric, v.min, v.k}) + " " +
-           (v.reason.empty() ? Config(v.value).dump() : v.reason) + " < " + Config(v.min).dump();
+           (v.reason.empty() ? rounded(v.value) : v.reason) + " < " + rounded(v.min);
     }
   }
   return s;
@@ -123,31 +114,50 @@ Result<Int8Model> quantize_int8(const onnx::ModelProto& fp32, CalibSource& sourc
                                                    reference, options.goals, runner));
     NNPORT_ASSIGN_OR_RETURN(accuracy, compare_models(fp32, q, {}, source, split.held_back,
                                                      reference, options.goals, runner));
-    const std::vector<int> order = by_sensitivity(fp32, result, layers.tensors);
-    const std::string first_miss = accuracy.pass ? "" : goal_misses(accuracy);
-    for (size_t k = 0; !accuracy.pass && options.fallback_to_float && k < order.size() &&
-                       int(k) < options.max_fallback_nodes;
-         ++k) {
-      qdq.float_nodes.insert(order[k]);
-      fallback.push_back(node_label(fp32.graph().node(order[k]), order[k]));
-      core::log(NNPORT_LOG_INFO,
-                "int8: " + goal_misses(accuracy) + "; keeping '" + fallback.back() + "' in float");
-      q = fp32;
-      NNPORT_ASSIGN_OR_RETURN(result, quantize_qdq(q, calib.ranges, qdq, path));
-      NNPORT_ASSIGN_OR_RETURN(accuracy, compare_models(fp32, q, {}, source, split.held_back,
-                                                       reference, options.goals, runner));
+    if (!accuracy.pass && options.fallback_to_float) {
+      // Rank the quantized nodes by trial: each alone in float, the model
+      // checked as it will run; the one that brings the goal closest first.
+      // Then float them in that order until the goal is met.
+      std::vector<std::pair<double, int>> trials;
+      for (const auto& v : result.nodes) {
+        if (!v.quantized) continue;
+        QdqOptions one = qdq;
+        one.float_nodes.insert(v.index);
+        onnx::ModelProto trial = fp32;
+        NNPORT_RETURN_IF_ERROR(quantize_qdq(trial, calib.ranges, one, path).status());
+        NNPORT_ASSIGN_OR_RETURN(Comparison c,
+                                compare_models(fp32, trial, {}, source, split.held_back, reference,
+                                               options.goals, runner));
+        trials.emplace_back(closeness(c), v.index);
+      }
+      std::stable_sort(trials.begin(), trials.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      for (size_t k = 0; !accuracy.pass && k < trials.size() && int(k) < options.max_fallback_nodes;
+           ++k) {
+        const int index = trials[k].second;
+        qdq.float_nodes.insert(index);
+        fallback.push_back(node_label(fp32.graph().node(index), index));
+        core::log(NNPORT_LOG_INFO, "int8: " + goal_misses(accuracy) + "; keeping '" +
+                                       fallback.back() + "' in float");
+        q = fp32;
+        NNPORT_ASSIGN_OR_RETURN(result, quantize_qdq(q, calib.ranges, qdq, path));
+        NNPORT_ASSIGN_OR_RETURN(accuracy, compare_models(fp32, q, {}, source, split.held_back,
+                                                         reference, options.goals, runner));
+      }
     }
     if (!accuracy.pass) {
-      const std::string tried = fallback.empty()
-                                    ? "set quantization.fallback_to_float=True to keep the most "
-                                      "sensitive layers in float, "
-                                    : "kept " + std::to_string(fallback.size()) +
-                                          " layers in float without reaching it (raise "
-                                          "max_fallback_nodes), ";
+      const std::string tried =
+          fallback.empty()
+              ? "set backend_config.quantization.fallback_to_float=True to keep the most "
+                "sensitive layers in float, "
+              : "kept " + std::to_string(fallback.size()) +
+                    " layers in float without reaching it (raise "
+                    "backend_config.quantization.max_fallback_nodes), ";
       return invalid_argument(
           path + ": the int8 model misses its accuracy goal on " +
-          std::to_string(split.held_back.size()) + " held-back calibration samples: " +
-          (first_miss.empty() ? goal_misses(accuracy) : first_miss) + ". To do: " + tried +
+          std::to_string(split.held_back.size()) +
+          " held-back calibration samples: " + goal_misses(accuracy) +
+          (fallback.empty() ? "" : " after the fallback") + ". To do: " + tried +
           "try method='percentile' or 'entropy', more calibration samples, "
           "op_block_list/node_block_list, or another quantization.accuracy goal; nothing was "
           "written");

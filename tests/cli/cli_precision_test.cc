@@ -223,8 +223,12 @@ TEST_F(CliPrecisionTest, Int8CreateCalibThenReadCalibFileFromWorkDir) {
   // gives the same ranges and the same accuracy.
   EXPECT_EQ(from_h5["tensors"], from_npy["tensors"]);
   EXPECT_EQ(from_h5["accuracy"], from_npy["accuracy"]);
-  // Note: --force replaced the work dir, so the calib_data.h5 it has just
-  // read is gone from it now (create_calib was False); see the report.
+  // --force replaced the work dir; the calib_data.h5 it read moved into the
+  // new one (listed), so the same command works again.
+  EXPECT_TRUE(fs::exists(w() / "calib_data.h5"));
+  const Json written = Json::parse(read_bytes(w() / "deploy.json"));
+  const auto listed = written["nnport"]["extra_files"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(listed.begin(), listed.end(), "calib_data.h5"), listed.end());
 }
 
 // ---- fp16 ----
@@ -423,8 +427,8 @@ const PrecisionBadCase kPrecisionBadCases[] = {
       "backend_config.quantization.accuracy.min=200",
       "backend_config.quantization.fallback_to_float=True",
       "backend_config.quantization.max_fallback_nodes=2"},
-     {"misses its accuracy goal", "kept 2 layers in float", "raise max_fallback_nodes",
-      "nothing was written"}},
+     {"misses its accuracy goal", "kept 2 layers in float",
+      "raise backend_config.quantization.max_fallback_nodes", "nothing was written"}},
 };
 
 class CliPrecisionBadInput : public CliPrecisionTest,

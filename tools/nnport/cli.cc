@@ -285,6 +285,14 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
     p.tensors.set(name, std::move(t));
     p.sources[name] = file;
   }
+  // A float32 file for an fp16 work dir (or the other way round) is
+  // converted to the model's float type, and the source says so.
+  const NamedTensors cast = cast_float_inputs(p.tensors, infos);
+  for (const auto& [name, t] : cast)
+    if (t.dtype() != p.tensors.find(name)->dtype())
+      p.sources[name] += " (" + std::string(dtype_name(p.tensors.find(name)->dtype())) +
+                         " converted to " + std::string(dtype_name(t.dtype())) + ")";
+  p.tensors = cast;
   NNPORT_ASSIGN_OR_RETURN(p.tensors, make_inputs(infos, p.tensors, shapes, o.seed));
   for (const auto& info : infos)
     if (!p.sources.count(info.name))

@@ -25,9 +25,11 @@ Result<NamedTensors> run_reference(const DeployInfo& info, const std::string& ba
                                    const NamedTensors& inputs) {
   auto reference = build_reference_wrapper(info, backend);
   if (!reference.ok()) return reference.status().with_context("reference " + backend);
-  Status ok = reference->check_inputs(inputs);
+  // An fp16 work dir takes float16 inputs; its fp32 reference float32.
+  const NamedTensors cast = cast_float_inputs(inputs, reference->input_infos());
+  Status ok = reference->check_inputs(cast);
   if (!ok.ok()) return ok.with_context("reference " + backend);
-  auto outputs = reference->forward(inputs);
+  auto outputs = reference->forward(cast);
   if (!outputs.ok()) return outputs.status().with_context("reference " + backend);
   return outputs;
 }

@@ -8,7 +8,8 @@ _base_ = ['./onnxruntime.py']
 backend_config = dict(
     precision='int8',
     quantization=dict(
-        method='minmax',        # or 'percentile' (see percentile=) or 'entropy'
+        method='minmax',        # or 'percentile' or 'entropy'
+        percentile=99.999,      # method='percentile': the share of values the range keeps
         per_channel=True,       # int8 weight scales per output channel
         reduce_range=False,     # True: 7-bit weights, for x86 CPUs without VNNI
         op_block_list=None,     # op types kept in float, e.g. ['Add']
@@ -16,7 +17,8 @@ backend_config = dict(
         num_samples=None,       # None: every calibration sample
         holdout=0.2,            # share of the samples kept back for the accuracy check
         accuracy=dict(metric='cosine', min=0.99),
-        fallback_to_float=False))
+        fallback_to_float=False,  # True: on a miss, keep layers in float one by one
+        max_fallback_nodes=8))
 
 # MMDeploy's calibration file: with create_calib=True, --calib-data is also
 # saved into the work dir as calib_file (HDF5) for the next conversion.
