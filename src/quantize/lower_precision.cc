@@ -77,8 +77,8 @@ Result<Lowered> lower_int8(const Config& cfg, const LowerArgs& a, Registry& regi
     std::error_code ec;
     fs::copy_file(calib_path, file, ec);
     if (ec)
-      return io_error("cannot copy the calibration file '" + calib_path + "' to '" +
-                      file.string() + "': " + ec.message() + "; check the free disk space");
+      return io_error("cannot copy the calibration file '" + calib_path + "' to '" + file.string() +
+                      "': " + ec.message() + "; check the free disk space");
     out.extra_files.push_back(file.string());
   }
   NNPORT_RETURN_IF_ERROR(prepare_for_int8(model, a.model_path));
