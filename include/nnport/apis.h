@@ -190,6 +190,10 @@ NNPORT_API TensorSummary summarize(const Tensor& tensor, size_t first_count = 6)
 NNPORT_API NamedTensors cast_float_inputs(const NamedTensors& inputs,
                                           const std::vector<TensorInfo>& infos);
 
+// "[batch, 3, 224, 224]": static dims as numbers, dynamic ones by name ("?"
+// when unnamed), for messages.
+NNPORT_API std::string format_dims(const TensorInfo& info);
+
 // Element i of any supported dtype, as a double (float16 via half_to_float).
 NNPORT_API double element_as_double(const Tensor& tensor, int64_t index);
 

@@ -61,6 +61,20 @@ NamedTensors cast_float_inputs(const NamedTensors& inputs, const std::vector<Ten
   return out;
 }
 
+std::string format_dims(const TensorInfo& info) {
+  std::string s = "[";
+  for (size_t i = 0; i < info.dims.size(); ++i) {
+    if (i > 0) s += ", ";
+    if (info.dims[i] >= 0)
+      s += std::to_string(info.dims[i]);
+    else if (i < info.dim_names.size() && !info.dim_names[i].empty())
+      s += info.dim_names[i];
+    else
+      s += "?";
+  }
+  return s + "]";
+}
+
 TensorSummary summarize(const Tensor& t, size_t first_count) {
   TensorSummary s;
   s.numel = t.defined() ? t.numel() : 0;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "nnport/apis.h"
 #include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
 #include "quantize/calib_sources.h"
@@ -26,23 +27,6 @@ std::string input_names(const std::vector<TensorInfo>& inputs) {
 }  // namespace
 
 namespace detail {
-namespace {
-
-std::string format_dims(const TensorInfo& info) {
-  std::string s = "[";
-  for (size_t i = 0; i < info.dims.size(); ++i) {
-    if (i > 0) s += ", ";
-    if (info.dims[i] >= 0)
-      s += std::to_string(info.dims[i]);
-    else if (i < info.dim_names.size() && !info.dim_names[i].empty())
-      s += info.dim_names[i];
-    else
-      s += "?";
-  }
-  return s + "]";
-}
-
-}  // namespace
 
 Status check_sample_tensor(const Tensor& tensor, const TensorInfo& info, const std::string& where) {
   const std::string got =

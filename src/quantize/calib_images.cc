@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/log.h"
+#include "nnport/apis.h"
 #include "nnport/did_you_mean.h"
 #include "quantize/calib_sources.h"
 
@@ -23,13 +24,6 @@ struct ImageOptions {
   std::vector<double> mean, std;
   bool to_rgb = true;
 };
-
-std::string format_dims(const Shape& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i)
-    s += (i ? ", " : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
-  return s + "]";
-}
 
 // A list of `n` finite numbers.
 Result<std::vector<double>> numbers(const Config& value, size_t n, const std::string& key,
@@ -76,7 +70,7 @@ Result<ImageOptions> image_options(const TensorInfo& input, const Config& cfg,
       if ((o.height >= 0 && o.height != h) || (o.width >= 0 && o.width != w))
         return invalid_argument(where + ": calib_config.image.size [" + std::to_string(h) + ", " +
                                 std::to_string(w) + "] differs from model input '" + input.name +
-                                "' " + format_dims(input.dims) +
+                                "' " + format_dims(input) +
                                 "; drop size (the model's H and W are used) or match them");
       o.height = h;
       o.width = w;
@@ -100,8 +94,7 @@ Result<ImageOptions> image_options(const TensorInfo& input, const Config& cfg,
     }
   }
   if (o.height < 0 || o.width < 0)
-    return invalid_argument(where + ": model input '" + input.name + "' " +
-                            format_dims(input.dims) +
+    return invalid_argument(where + ": model input '" + input.name + "' " + format_dims(input) +
                             " has a dynamic height or width; set calib_config.image.size=[H, W] "
                             "in the deploy config");
   return o;
@@ -188,7 +181,7 @@ Result<std::unique_ptr<CalibSource>> open_image_folder(const fs::path& path,
   if (!fits) {
     std::string model = inputs.size() == 1
                             ? "its input '" + in.name + "' is " +
-                                  std::string(dtype_name(in.dtype)) + " " + format_dims(in.dims)
+                                  std::string(dtype_name(in.dtype)) + " " + format_dims(in)
                             : "it has " + std::to_string(inputs.size()) + " inputs";
     return invalid_argument(where +
                             ": images fit only a model with one float32 input "
@@ -201,8 +194,8 @@ Result<std::unique_ptr<CalibSource>> open_image_folder(const fs::path& path,
   if (images.size() < batch)
     return invalid_argument(where + ": " + std::to_string(images.size()) +
                             " images, fewer than the " + std::to_string(batch) +
-                            " that one sample of model input '" + in.name + "' " +
-                            format_dims(in.dims) + " needs; add images");
+                            " that one sample of model input '" + in.name + "' " + format_dims(in) +
+                            " needs; add images");
   if (const size_t left = images.size() % batch; left != 0)
     core::log(NNPORT_LOG_WARNING,
               where + ": " + std::to_string(images.size()) + " images make " +

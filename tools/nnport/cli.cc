@@ -372,20 +372,6 @@ std::string format_number(double v) {
   return buf;
 }
 
-std::string format_dims(const TensorInfo& info) {
-  std::string s = "[";
-  for (size_t i = 0; i < info.dims.size(); ++i) {
-    if (i > 0) s += ", ";
-    if (info.dims[i] >= 0)
-      s += std::to_string(info.dims[i]);
-    else if (i < info.dim_names.size() && !info.dim_names[i].empty())
-      s += info.dim_names[i];
-    else
-      s += "?";
-  }
-  return s + "]";
-}
-
 std::string format_shape(const Shape& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);

@@ -118,8 +118,7 @@ std::vector<std::string> output_file_names(const std::vector<std::string>& outpu
 // Formatting.
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 std::string format_number(double v);
-std::string format_dims(const TensorInfo& info);  // [batch, 3, 224, 224]
-std::string format_shape(const Shape& shape);     // [1, 3, 224, 224]
+std::string format_shape(const Shape& shape);  // [1, 3, 224, 224]
 Config shape_json(const Shape& shape);
 Config number_json(double v);  // null for NaN / inf (JSON has neither)
 
