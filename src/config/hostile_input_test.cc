@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <unistd.h>
 
@@ -208,6 +210,85 @@ INSTANTIATE_TEST_SUITE_P(
         JsonCase{"huge", lists(100000), "",
                  "work/detail.json:1:101: lists and dicts nested more than 100 levels deep"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// A file reached twice through _base_ is loaded once: 40 levels of diamonds
+// (each file names the next one twice) would take 2^40 loads otherwise.
+TEST(BaseDiamond, FortyLevelsLoadEachFileOnce) {
+  constexpr int kLevels = 40;
+  write_temp("diamond_" + std::to_string(kLevels) + ".py", "_base_ = []\n");
+  for (int i = kLevels - 1; i >= 1; --i) {
+    const std::string next = "./diamond_" + std::to_string(i + 1) + ".py";
+    write_temp("diamond_" + std::to_string(i) + ".py",
+               "_base_ = ['" + next + "', '" + next + "']\n");
+  }
+  const std::string top =
+      write_temp("diamond_top.py", "_base_ = ['./diamond_1.py', './diamond_1.py']\nx = 7\n");
+  auto r = load_config(top, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*r, Config::parse(R"({"x": 7})"));
+}
+
+// The same file listed twice as sibling bases still defines its keys twice,
+// as mmengine reports, even though it is read only once.
+TEST(BaseDiamond, SameFileTwiceWithKeysIsADuplicateKey) {
+  write_temp("twice_leaf.py", "a = 1\n");
+  const std::string top =
+      write_temp("twice_top.py", "_base_ = ['./twice_leaf.py', './twice_leaf.py']\n");
+  auto r = load_config(top, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("Duplicate key is not allowed among bases: 'a'"),
+            std::string::npos)
+      << r.status().message();
+}
+
+// A file reached through a shared base keeps its value and its {{_base_.x}}
+// references: the cached base is merged, not the file's own text.
+TEST(BaseDiamond, SharedBaseReachedTwiceKeepsValues) {
+  write_temp("shared_root.py", "");
+  write_temp("shared_mid.py", "_base_ = './shared_root.py'\nm = dict(a=1, b=2)\n");
+  write_temp("shared_left.py", "_base_ = './shared_root.py'\nleft = 3\n");
+  const std::string top =
+      write_temp("shared_top.py",
+                 "_base_ = ['./shared_mid.py', './shared_left.py']\n"
+                 "m = dict(_delete_=True, c='{{_base_.left}}')\ny = '{{_base_.m.a}}'\n");
+  auto r = load_config(top, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*r, Config::parse(R"({"m": {"c": 3}, "left": 3, "y": 1})"));
+}
+
+// 200,000 keys: the module dict and the merge insert without ordered_map's
+// linear search (this took about a minute when each insert searched).
+TEST(ManyKeys, TwoHundredThousandKeysLoad) {
+  constexpr int kKeys = 200000;
+  std::string base, child;
+  for (int i = 0; i < kKeys; ++i)
+    base += "k_" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  for (int i = 0; i < kKeys; i += 2) child += "k_" + std::to_string(i) + " = -1\n";
+  write_temp("many_base.py", base);
+  const std::string top =
+      write_temp("many_top.py", "_base_ = './many_base.py'\n" + child + "k_5 = 'x'\nk_5 = 'y'\n");
+  auto r = load_config(top, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), static_cast<size_t>(kKeys));
+  EXPECT_EQ((*r)["k_0"], -1);
+  EXPECT_EQ((*r)["k_1"], 1);
+  EXPECT_EQ((*r)["k_5"], "y");
+  EXPECT_EQ((*r)["k_199999"], 199999);
+  EXPECT_EQ(r->begin().key(), "k_0");  // the bases' order
+}
+
+// A UTF-8 byte order mark (as Windows editors write) is skipped in every format.
+TEST(Bom, SkippedInEveryFormat) {
+  const std::string bom = "\xEF\xBB\xBF";
+  for (const auto& [name, text] :
+       std::vector<std::pair<std::string, std::string>>{{"bom.py", bom + "x = 1\n"},
+                                                        {"bom.json", bom + R"({"x": 1})"},
+                                                        {"bom.yaml", bom + "x: 1\n"}}) {
+    auto r = load_config(write_temp(name, text), {});
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().message();
+    EXPECT_EQ(*r, Config::parse(R"({"x": 1})")) << name;
+  }
+}
 
 }  // namespace
 }  // namespace nnport

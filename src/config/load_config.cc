@@ -8,6 +8,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "config/config_internal.h"
@@ -60,6 +62,25 @@ class Loader {
       return invalid_argument("load config: _base_ cycle: " + chain +
                               "; remove one of these _base_ entries");
     }
+    // A file reached again (a _base_ diamond) is not read again: its merged
+    // result is reused, unless from this deeper place its bases would pass
+    // the nesting limit (then loading it again reports that, as before).
+    if (auto hit = done_.find(canonical.string()); hit != done_.end()) {
+      if (stack_.size() + hit->second.height <= kMaxBaseDepth) {
+        height_ = hit->second.height;
+        return hit->second.cfg;
+      }
+    }
+    NNPORT_ASSIGN_OR_RETURN(Config cfg, load_uncached(path, shown, canonical));
+    done_[canonical.string()] = Done{cfg, height_};
+    return cfg;
+  }
+
+ private:
+  Result<Config> load_uncached(const fs::path& path, const std::string& shown,
+                               const fs::path& canonical) {
+    std::error_code ec;
+    height_ = 1;
     if (stack_.size() >= kMaxBaseDepth) {
       return invalid_argument("load config '" + shown + "': _base_ files nested more than 64 deep");
     }
@@ -94,8 +115,10 @@ class Loader {
     cfg.erase(base_it);
 
     stack_.push_back({canonical, shown});
-    auto merged_bases = load_bases(path, shown, bases);
+    size_t below = 0;  // the tallest base's height
+    auto merged_bases = load_bases(path, shown, bases, below);
     stack_.pop_back();
+    height_ = below + 1;
     if (!merged_bases.ok()) return merged_bases.status();
     NNPORT_RETURN_IF_ERROR(config_detail::substitute_base_refs(cfg, *merged_bases, shown));
     // A {{_base_.x}} reference splices a base's value in, which can nest deeper.
@@ -108,7 +131,6 @@ class Loader {
     return merged;
   }
 
- private:
   struct Frame {
     fs::path canonical;
     std::string shown;
@@ -116,7 +138,7 @@ class Loader {
 
   // Loads each base and joins them; a top-level key in two bases is an error.
   Result<Config> load_bases(const fs::path& path, const std::string& shown,
-                            const std::vector<std::string>& bases) {
+                            const std::vector<std::string>& bases, size_t& below) {
     Config merged = Config::object();
     std::map<std::string, std::string> defined_in;
     const fs::path dir = path.parent_path();
@@ -136,6 +158,7 @@ class Loader {
                          "'); _base_ paths are relative to the file that names them");
       }
       NNPORT_ASSIGN_OR_RETURN(Config b, load(base_path, base_shown));
+      below = std::max(below, height_);
       for (auto& [key, value] : b.items()) {
         if (auto prev = defined_in.find(key); prev != defined_in.end()) {
           return invalid_argument("load config '" + shown +
@@ -143,19 +166,29 @@ class Loader {
                                   prev->second + " and " + base_shown);
         }
         defined_in[key] = base_shown;
-        merged[key] = std::move(value);
+        config_detail::append_new_key(merged, key, std::move(value));  // new: no search
       }
     }
     return merged;
   }
 
+  struct Done {
+    Config cfg;     // the file merged with its bases, before --cfg-options
+    size_t height;  // files on the longest _base_ chain from it, itself included
+  };
+
   std::vector<Frame> stack_;
+  std::unordered_map<std::string, Done> done_;  // by canonical path
+  size_t height_ = 0;                           // of the file load() last returned
 };
 
 }  // namespace
 
 Result<Config> parse_config_text(std::string_view text, std::string_view format,
                                  const std::string& origin) {
+  // A UTF-8 byte order mark, as some Windows editors write, is not content.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
   if (format == "py") return config_detail::parse_py_module(text, origin);
   if (format == "json") return config_detail::parse_json_text(text, origin);
   if (format == "yaml" || format == "yml") return config_detail::parse_yaml_text(text, origin);

@@ -1,6 +1,8 @@
 // mmengine's Config._merge_a_into_b and base-variable substitution.
 #include <charconv>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "config/config_internal.h"
 #include "config/py_arith.h"
@@ -131,15 +133,30 @@ Result<Config> merge_config(const Config& base, const Config& child) {
     return out;
   }
   Config out = base;
+  // ordered_json's find and operator[] search linearly; index out's keys once
+  // so that merging n keys costs O(n), not O(n^2). Positions stay valid: keys
+  // are only appended, and the keys' storage stays put: no reallocation.
+  auto& items = config_detail::object_items(out);
+  items.reserve(items.size() + child.size());
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) position.emplace(items[i].first, i);
   for (const auto& [key, value] : child.items()) {
     if (key == kDeleteKey) continue;
-    auto it = out.find(key);
-    if (!value.is_object() || it == out.end()) {
+    auto pos = position.find(key);
+    if (!value.is_object() || pos == position.end()) {
       Config v = value;
       config_detail::strip_delete_keys(v);
-      out[key] = std::move(v);
+      if (pos == position.end()) {
+        const size_t at = items.size();
+        config_detail::append_new_key(out, key, std::move(v));
+        position.emplace(items[at].first, at);
+      } else {
+        items[pos->second].second = std::move(v);
+      }
       continue;
     }
+    Config* it = &items[pos->second].second;
     auto del = value.find(std::string(kDeleteKey));
     if (del != value.end() && config_detail::truthy(*del)) {
       Config v = value;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -148,7 +149,15 @@ class Parser {
     if (is_op("=")) return disallowed(cur(), "a chained assignment");
     if (!accept_newline_or_semicolon() && cur().kind != TokKind::kEnd)
       return unexpected("after the value");
-    if (first.text.rfind("__", 0) != 0) out[first.text] = value;
+    if (first.text.rfind("__", 0) != 0) {
+      // ordered_json's operator[] searches linearly: index the module's keys.
+      auto [slot, fresh] = module_keys_.try_emplace(first.text, out.size());
+      if (fresh) {
+        append_new_key(out, first.text, value);
+      } else {
+        object_items(out)[slot->second].second = value;
+      }
+    }
     const size_t size = count_values(value);
     names_[first.text] = Named{std::move(value), size};
     return {};
@@ -473,6 +482,7 @@ class Parser {
     size_t size;  // count_values(value), charged on each reference
   };
   std::map<std::string, Named, std::less<>> names_;
+  std::unordered_map<std::string, size_t> module_keys_;  // key -> position in the module dict
 };
 
 }  // namespace
