@@ -14,6 +14,7 @@
 
 #include "config/config_internal.h"
 #include "config/py_parser.h"
+#include "core/regular_file.h"
 #include "nnport/config.h"
 
 namespace nnport {
@@ -38,6 +39,11 @@ std::string format_of(const fs::path& path) {
 }
 
 Result<std::string> read_file(const fs::path& path, const std::string& shown) {
+  const std::string kind = core_internal::non_regular_kind(path.string());
+  if (!kind.empty()) {
+    return invalid_argument("load config '" + shown + "': it is " + kind +
+                            ", not a regular file: pass a .py, .json or .yaml config file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return not_found("load config '" + shown + "': cannot open the file: " + std::strerror(errno));

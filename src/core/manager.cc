@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/log.h"
+#include "core/printable.h"
 #include "core/sinks.h"
 #include "core/wrapper_impl.h"
 
@@ -27,8 +28,8 @@ BackendManager::BackendManager(const nnport_backend* backend, std::string plugin
                                std::shared_ptr<void> library)
     : backend_(backend),
       name_(backend != nullptr && backend->name != nullptr ? backend->name : ""),
-      description_(backend != nullptr && backend->description != nullptr ? backend->description
-                                                                         : ""),
+      description_(core_internal::printable(
+          backend != nullptr && backend->description != nullptr ? backend->description : "")),
       plugin_path_(std::move(plugin_path)),
       library_(std::move(library)) {}
 
@@ -41,8 +42,8 @@ bool BackendManager::is_available(bool with_custom_ops, std::string* why) const 
   core::StringSink reason;
   int ok = backend_->is_available(with_custom_ops ? 1 : 0, reason.get());
   if (ok == 0 && why != nullptr) {
-    *why =
-        reason.text.empty() ? name_ + " is not available (the plugin gave no reason)" : reason.text;
+    *why = reason.text.empty() ? name_ + " is not available (the plugin gave no reason)"
+                               : core_internal::printable(reason.text);
   }
   return ok != 0;
 }
@@ -51,7 +52,7 @@ Result<std::string> BackendManager::version() const {
   core::StringSink out, err;
   int rc = backend_->version(out.get(), err.get());
   if (rc != NNPORT_OK) return plugin_error(name_, "version", rc, err.text);
-  return out.text;
+  return core_internal::printable(out.text);
 }
 
 std::vector<std::string> BackendManager::check_env() const {
@@ -74,7 +75,7 @@ std::vector<std::string> BackendManager::check_env() const {
     core::StringSink err;
     int rc = backend_->check_env_extra(extra.get(), err.get());
     if (rc == NNPORT_OK) {
-      lines.insert(lines.end(), extra.items.begin(), extra.items.end());
+      for (const auto& item : extra.items) lines.push_back(core_internal::printable(item));
     } else {
       core::log(NNPORT_LOG_WARNING, plugin_error(name_, "check_env_extra", rc, err.text).message());
     }

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/regular_file.h"
+
 namespace nnport {
 
 namespace {
@@ -200,6 +202,12 @@ uint32_t read_le(const unsigned char* p, size_t n) {
 }  // namespace
 
 Result<Tensor> read_npy(const std::string& path) {
+  const std::string kind = core_internal::non_regular_kind(path);
+  if (!kind.empty()) {
+    return invalid_argument("cannot read '" + path + "': it is " + kind +
+                            ", not a regular file: pass a .npy file (save streamed data to a "
+                            "file first)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return not_found("cannot read '" + path + "': " + std::strerror(errno) + ": check the path");

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/log.h"
+#include "core/printable.h"
 
 namespace nnport::core {
 
@@ -63,7 +64,7 @@ Status validate_backend(const nnport_backend* b, const std::string& path) {
   if (b->name == nullptr || !is_valid_backend_name(b->name)) {
     return unavailable(
         who + " has no valid backend name (" +
-        (b->name == nullptr ? std::string("NULL") : "'" + std::string(b->name) + "'") +
+        (b->name == nullptr ? std::string("NULL") : "'" + core_internal::printable(b->name) + "'") +
         "): use letters, digits, '_' or '-'");
   }
   std::string missing;

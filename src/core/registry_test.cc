@@ -52,6 +52,26 @@ TEST(Registry, LoadsAWorkingPluginByPath) {
   EXPECT_EQ(*found, echo);
 }
 
+// A plugin's version and check-env lines reach a terminal: escape sequences
+// and newlines in them are shown escaped, never sent raw (issue 11).
+TEST(Registry, PluginTextIsPrintedEscaped) {
+  Registry r(false);
+  auto m = r.load_plugin(test_plugin("testecho"));
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  ::setenv("NNPORT_TESTECHO_VERSION",
+           "\x1b]0;owned\x07"
+           "1.0\r\nfake:\tok",
+           1);
+  auto v = (*m)->version();
+  auto lines = (*m)->check_env();
+  ::unsetenv("NNPORT_TESTECHO_VERSION");
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  EXPECT_EQ(*v, "\\x1b]0;owned\\x071.0\\x0d\\x0afake:\tok");
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "testecho:\t\\x1b]0;owned\\x071.0\\x0d\\x0afake:\tok",
+                       "testecho custom ops:\t\\x1b]0;owned\\x071.0\\x0d\\x0afake:\tok"}));
+}
+
 TEST(Registry, RefusesBrokenPluginsNamingFileAndReason) {
   struct Case {
     const char* file;

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "core/regular_file.h"
 #include "onnx/onnx_wire.h"
 
 namespace nnport::onnx_internal {
@@ -34,6 +35,11 @@ Result<std::string> read_bytes(const std::string& path) {
     return not_found(kLoad + std::string("not found: ") + path + ": check the path");
   if (fs::is_directory(st))
     return invalid_argument(kLoad + path + " is a folder, not a file: pass the .onnx file in it");
+  const std::string kind = core_internal::non_regular_kind(path);
+  if (!kind.empty())
+    return invalid_argument(kLoad + quote(path) + " is " + kind +
+                            ", not a regular file: pass the .onnx file itself (save a streamed "
+                            "model to a file first)");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return io_error(kLoad + std::string("cannot open ") + path + ": " + std::strerror(errno) +

@@ -1,5 +1,7 @@
 // The bad-input table: each case exits 1 with a message naming the thing
 // and leaves no work dir behind.
+#include <sys/stat.h>
+
 #include "cli_fixture.h"
 
 namespace nnport::test {
@@ -46,6 +48,15 @@ const BadCase kBadCases[] = {
        return convert_args(t, cfg("ort_static.py"), as_bad(t).path("empty.onnx"));
      },
      {"empty.onnx"},
+     false},
+    // A FIFO would block the open forever (issue 11): refused before it.
+    {"fifo_onnx",
+     [](const CliTest& t) {
+       const std::string fifo = as_bad(t).path("fifo.onnx");
+       ::mkfifo(fifo.c_str(), 0600);
+       return convert_args(t, cfg("ort_static.py"), fifo);
+     },
+     {"fifo.onnx' is a FIFO, not a regular file"},
      false},
     {"garbage_onnx",
      [](const CliTest& t) {

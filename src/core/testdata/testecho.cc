@@ -8,6 +8,7 @@
 //   "fail-build" makes build_wrapper fail. A NaN in x makes execute fail.
 // TESTECHO_NAME sets the backend name, so one source gives several plugins.
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -102,9 +103,16 @@ struct EchoBackend : nnport::plugin::BackendDefaults {
     }
     return true;
   }
-  static std::string version() { return "1.2.3"; }
+  // NNPORT_TESTECHO_VERSION replaces the version and check-env line, so a
+  // test can hand the host hostile text (escape sequences).
+  static std::string version() {
+    const char* v = std::getenv("NNPORT_TESTECHO_VERSION");
+    return v != nullptr ? v : "1.2.3";
+  }
   static std::vector<std::string> check_env_extra() {
-    return {"testecho custom ops:\tNotAvailable"};
+    const char* v = std::getenv("NNPORT_TESTECHO_VERSION");
+    return {v != nullptr ? std::string("testecho custom ops:\t") + v
+                         : "testecho custom ops:\tNotAvailable"};
   }
   // Writes one backend file naming the IR file; "fail" in the config fails.
   static std::vector<std::string> to_backend(const nnport::plugin::ConvertArgs& args) {
