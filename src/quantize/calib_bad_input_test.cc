@@ -32,7 +32,8 @@ std::vector<TensorInfo> inputs_of(Model m) {
 
 struct BadInput {
   const char* name;
-  const char* path;  // under the fixtures; "EMPTY": an empty folder of the test's own
+  const char*
+      path;  // under the fixtures; "EMPTY": an empty folder of the test's own; "FIFO": a FIFO
   Model model;
   const char* image_keys;           // calib_config.image as JSON, or ""
   std::vector<std::string> expect;  // parts of the message
@@ -84,6 +85,11 @@ const BadInput kBad[] = {
      Model::kPair,
      "",
      {"EMPTY' holds no images", "no subfolder per model input", "give an HDF5 file"}},
+    {"fifo",
+     "FIFO",
+     Model::kPair,
+     "",
+     {"FIFO' is a FIFO", "not a file or a folder", "pass an HDF5 file"}},
     {"no_such_path",
      "does_not_exist",
      Model::kPair,
@@ -233,6 +239,11 @@ TEST_P(CalibBadInputTest, ErrorNamesTheFileAndWhatToDo) {
   if (std::string(c.path) == "EMPTY") {
     path = tmp("EMPTY");
     fs::create_directories(path);
+  }
+  if (std::string(c.path) == "FIFO") {  // opening it for reading would block
+    path = tmp("FIFO");
+    fs::remove(path);
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   }
   Config cfg = Config::object();
   if (*c.image_keys != '\0')

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "core/regular_file.h"
 #include "nnport/apis.h"
 #include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
@@ -228,6 +229,11 @@ Result<std::unique_ptr<CalibSource>> open_calib_data(const std::string& path,
     return not_found("calibration data '" + path + "' does not exist; " +
                      detail::calib_data_forms_hint());
   if (fs::is_directory(st)) return open_folder(path, inputs, deploy_cfg);
+  // A FIFO or a device would block or never end the signature read below.
+  if (const std::string kind = core_internal::non_regular_kind(path); !kind.empty())
+    return invalid_argument("calibration data '" + path + "' is " + kind +
+                            ", not a file or a folder: pass an HDF5 file, an npy folder or an "
+                            "image folder");
   if (has_hdf5_signature(path)) return detail::open_hdf5_file(path, inputs);
   const fs::path p(path);
   std::string what = "is not an HDF5 file (no HDF5 signature)";
