@@ -1,6 +1,8 @@
 // Bad calibration data, one row each: the error names the file (and the
 // dataset or key) and says what to do. A row with sample >= 0 opens fine
 // and fails when that sample is read.
+#include <sys/stat.h>
+
 #include <ostream>
 
 #include "quantize/calib_data.h"
