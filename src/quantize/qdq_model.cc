@@ -37,10 +37,6 @@ Role role_of(const onnx::NodeProto& node) {
   return it == roles.end() ? Role::kNone : it->second;
 }
 
-int64_t int_attr(const onnx::NodeProto& node, const char* name, int64_t fallback) {
-  return ce::int_attr(node, name, fallback);
-}
-
 float float_attr(const onnx::NodeProto& node, const char* name, float fallback) {
   for (const auto& a : node.attribute())
     if (a.name() == name && a.type() == onnx::AttributeProto::FLOAT) return a.f();
@@ -69,13 +65,13 @@ std::optional<Slots> slots_of(const onnx::NodeProto& node, const GraphIndex& gi,
     }
     s = {{0}, 1, 0, node.input_size() > 2 && !node.input(2).empty() ? 2 : -1};
   } else if (op == "Gemm") {
-    if (int_attr(node, "transA", 0) != 0 || float_attr(node, "alpha", 1) != 1.f ||
+    if (ce::int_attr(node, "transA", 0) != 0 || float_attr(node, "alpha", 1) != 1.f ||
         float_attr(node, "beta", 1) != 1.f) {
       why = "Gemm with transA or alpha/beta other than 1";
       return std::nullopt;
     }
     if (!weight_ok(1, 2)) return std::nullopt;
-    s = {{0}, 1, int_attr(node, "transB", 0) != 0 ? 0 : 1, -1};
+    s = {{0}, 1, ce::int_attr(node, "transB", 0) != 0 ? 0 : 1, -1};
     if (node.input_size() > 2 && !node.input(2).empty()) {
       auto c = float_constant(gi.initializer(node.input(2)));
       if (!c || c->dims.size() != 1) {
