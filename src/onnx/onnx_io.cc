@@ -166,4 +166,10 @@ Status save_model(const onnx::ModelProto& model, const std::string& path) {
   return Status::ok_status();
 }
 
+int64_t ai_onnx_opset(const onnx::ModelProto& model) {
+  for (const auto& o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
+  return 0;
+}
+
 }  // namespace nnport::onnx_internal

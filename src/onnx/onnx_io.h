@@ -46,6 +46,9 @@ Status infer_shapes(onnx::ModelProto& model, const std::string& path);
 Status fix_input_dims(onnx::ModelProto& model, const std::vector<InputDims>& input_dims,
                       const std::string& path);
 
+// The model's ai.onnx opset version (0 when it imports none).
+int64_t ai_onnx_opset(const onnx::ModelProto& model);
+
 // Describe a parsed model (no validation).
 OnnxModelInfo describe_model(const onnx::ModelProto& model, const std::string& path);
 

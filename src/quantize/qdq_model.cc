@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "onnx/onnx_io.h"
 #include "onnx/rewrites/constant_eval.h"
 #include "onnx/rewrites/graph_names.h"
 #include "quantize/qdq_emit.h"
@@ -156,9 +157,7 @@ std::vector<std::string> float_activations(const onnx::ModelProto& model) {
 
 Result<QdqResult> quantize_qdq(onnx::ModelProto& model, const std::map<std::string, Range>& ranges,
                                const QdqOptions& options, const std::string& path) {
-  int64_t opset = 0;
-  for (const auto& o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx") opset = o.version();
+  const int64_t opset = onnx_internal::ai_onnx_opset(model);
   if (opset < 13)
     return invalid_argument(path +
                             ": int8 quantization needs opset >= 13 (per-channel "

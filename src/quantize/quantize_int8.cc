@@ -68,9 +68,7 @@ constexpr int64_t kQdqOpset = 13;  // per-channel DequantizeLinear (its axis att
 }  // namespace
 
 Status prepare_for_int8(onnx::ModelProto& model, const std::string& path) {
-  int64_t opset = 0;
-  for (const auto& o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx") opset = o.version();
+  const int64_t opset = onnx_internal::ai_onnx_opset(model);
   if (opset < kQdqOpset) {
     try {
       model = onnx::version_conversion::ConvertVersion(model, kQdqOpset);

@@ -124,12 +124,6 @@ void count_node_uses(const onnx::NodeProto& node, std::unordered_map<std::string
     }
 }
 
-int64_t ai_onnx_opset(const onnx::ModelProto& model) {
-  for (const auto& o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
-  return 0;
-}
-
 }  // namespace
 
 Status fold_constants(onnx::ModelProto& model, const std::string& path) {
