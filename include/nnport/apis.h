@@ -121,8 +121,9 @@ NNPORT_API Result<Wrapper> build_reference_wrapper(const DeployInfo& info,
 // The target's IR (its ONNX file) converted for `backend` into scratch_dir
 // (which must exist) with the backend's to_backend, for benchmarks and
 // comparisons that need no certified work dir (no deploy.json is written).
-// The returned DeployInfo is the target's with that backend, its files, and
-// backend_config replaced by {"type": backend}.
+// The returned DeployInfo is the target's with that backend and its files;
+// backend_config is kept when backend is the target's own, else replaced by
+// {"type": backend}.
 NNPORT_API Result<DeployInfo> convert_target_for(const DeployInfo& info, const std::string& backend,
                                                  const std::string& scratch_dir,
                                                  Registry* registry = nullptr);

@@ -118,7 +118,10 @@ Result<DeployInfo> convert_target_for(const DeployInfo& info, const std::string&
   out.backend = backend;
   out.work_dir.clear();
   out.plugin_file.clear();
-  out.deploy_cfg["backend_config"] = Config{{"type", backend}};
+  // Another backend's options mean nothing to this one; the target's own
+  // backend keeps them (a prefix of the model cut by `nnport debug` must be
+  // converted exactly as the model was).
+  if (backend != info.backend) out.deploy_cfg["backend_config"] = Config{{"type", backend}};
   NNPORT_ASSIGN_OR_RETURN(out.backend_files,
                           m->to_backend(out.ir_files, scratch_dir, cfg_json(out.deploy_cfg),
                                         NNPORT_LOG_WARNING, out.device));
