@@ -45,6 +45,7 @@ int run_main(int argc, char** argv) {
       nnport::cli::add_run_command(app, g),       nnport::cli::add_verify_command(app, g),
       nnport::cli::add_clean_command(app, g),     nnport::cli::add_check_model_command(app, g),
       nnport::cli::add_bench_command(app, g),     nnport::cli::add_calibrate_command(app, g)};
+  for (auto& c : nnport::cli::add_debug_commands(app, g)) commands.push_back(std::move(c));
   // Listed in --help; `nnport help [COMMAND]` is rewritten to `--help` before parsing.
   app.add_subcommand("help", "show this help, or a command's: nnport help COMMAND");
 
@@ -62,7 +63,9 @@ int run_main(int argc, char** argv) {
     const CLI::App* sub = nullptr;
     for (const auto& c : commands)
       if (c.app->parsed()) {
-        where = " " + c.app->get_name();
+        where.clear();  // "debug reduce": the whole path of a nested command
+        for (const CLI::App* a = c.app; a != nullptr && a != &app; a = a->get_parent())
+          where = " " + a->get_name() + where;
         sub = c.app;
       }
     std::string message = nnport::cli::describe_parse_error(app, sub, args, e);
