@@ -242,8 +242,14 @@ Status unknown_input(const std::string& flag, const std::string& name,
 }  // namespace
 
 Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions& o) {
+  NNPORT_ASSIGN_OR_RETURN(PreparedInputs p, prepare_inputs(wrapper.input_infos(), o));
+  // Wrong element types or ranks: reported before the engine runs.
+  NNPORT_RETURN_IF_ERROR(wrapper.check_inputs(p.tensors));
+  return p;
+}
+
+Result<PreparedInputs> prepare_inputs(const std::vector<TensorInfo>& infos, const InputOptions& o) {
   PreparedInputs p;
-  const auto& infos = wrapper.input_infos();
   std::vector<std::string> names;
   for (const auto& info : infos) names.push_back(info.name);
   auto known = [&](const std::string& n) {
@@ -297,8 +303,6 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
   for (const auto& info : infos)
     if (!p.sources.count(info.name))
       p.sources[info.name] = "random (seed " + std::to_string(o.seed) + ")";
-  // Wrong element types or ranks: reported before the engine runs.
-  NNPORT_RETURN_IF_ERROR(wrapper.check_inputs(p.tensors));
   return p;
 }
 

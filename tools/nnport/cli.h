@@ -47,6 +47,7 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g);
 Command add_calibrate_command(CLI::App& app, GlobalOptions& g);
 // `nnport debug` and its subcommands (each one Command: they run alone).
 std::vector<Command> add_debug_commands(CLI::App& app, GlobalOptions& g);
+Command add_debug_diverge_command(CLI::App& debug, GlobalOptions& g);
 
 // ---- Command line ----
 
@@ -101,6 +102,8 @@ struct PreparedInputs {
 // Checks every name first (unknown --input / --shape names, an input given
 // by both), then reads the files, makes the rest, then Wrapper::check_inputs.
 Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions& o);
+// The same for a model's inputs, without a wrapper's element-type check.
+Result<PreparedInputs> prepare_inputs(const std::vector<TensorInfo>& infos, const InputOptions& o);
 
 // The wrapper of run/verify for a resolved target (device already chosen).
 // The registry's own errors (unknown or unavailable backend) pass as they

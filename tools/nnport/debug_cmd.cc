@@ -12,7 +12,7 @@ std::vector<Command> add_debug_commands(CLI::App& app, GlobalOptions& g) {
       "shrink the model to the smallest failing graph (reduce)");
   debug->require_subcommand(1);
   std::vector<Command> commands;
-  (void)g;
+  commands.push_back(add_debug_diverge_command(*debug, g));
   return commands;
 }
 
