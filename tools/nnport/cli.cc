@@ -40,13 +40,24 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 
 namespace {
 
+// `app` is the top-level app or a command with commands of its own (debug).
 std::string unknown_command(const CLI::App& app, const std::string& given) {
   auto names = command_names(app);
+  const std::string what = app.get_parent() == nullptr ? "command" : app.get_name() + " command";
   std::string nearest = nearest_name(given, names);
   if (!nearest.empty())
-    return "unknown command '" + given + "' \u2014 did you mean '" + nearest +
-           "'? (commands: " + join(names, ", ") + ")";
-  return "unknown command '" + given + "'; the commands are " + join(names, ", ");
+    return "unknown " + what + " '" + given + "' \u2014 did you mean '" + nearest + "'? (" + what +
+           "s: " + join(names, ", ") + ")";
+  return "unknown " + what + " '" + given + "'; the " + what + "s are " + join(names, ", ");
+}
+
+// After a command with commands of its own (`debug`), the next word must be one.
+std::string check_nested_command(const CLI::App& command, const std::vector<std::string>& args,
+                                 size_t next) {
+  if (command_names(command).empty() || next >= args.size()) return "";
+  const std::string& t = args[next];
+  if (t.empty() || t[0] == '-' || is_command(command, t)) return "";
+  return unknown_command(command, t);
 }
 
 // The option `token` (up to '=') names in `app`, or null.
@@ -91,13 +102,19 @@ std::string rewrite_help_and_check_command(const CLI::App& app, std::vector<std:
         if (!is_command(app, args[j])) return unknown_command(app, args[j]);
         args[i] = args[j];
         args[j] = "--help";
+        // `help debug diverge`: the nested command's help.
+        const CLI::App* command = app.get_subcommand(args[i]);
+        if (j + 1 < args.size() && is_command(*command, args[j + 1]))
+          std::swap(args[j], args[j + 1]);
+        else if (auto bad = check_nested_command(*command, args, j + 1); !bad.empty())
+          return bad;
       } else {
         args[i] = "--help";
       }
       return "";
     }
     if (!is_command(app, t)) return unknown_command(app, t);
-    return "";
+    return check_nested_command(*app.get_subcommand(t), args, i + 1);
   }
   return "";
 }
