@@ -126,7 +126,9 @@ TEST_F(FaultyBackendTest, FailOpStopsConvertNamingTheNodeAndLeavesNoWorkDir) {
   CliResult c = convert("fail_softmax.py", "faulty_chain");
   EXPECT_EQ(c.signal, 0);
   EXPECT_NE(c.exit_code, 0);
-  EXPECT_TRUE(contains(c.err, "faulty: cannot convert node 'softmax' (Softmax)")) << c.err;
+  // nnport says "faulty: convert failed: " before the plugin's message.
+  EXPECT_TRUE(contains(c.err, "faulty: convert failed: cannot convert node 'softmax' (Softmax)"))
+      << c.err;
   EXPECT_FALSE(fs::exists(work()));
   // The prefix has no Softmax: it converts.
   CliResult p = convert("fail_softmax.py", "faulty_chain_prefix");
@@ -136,7 +138,7 @@ TEST_F(FaultyBackendTest, FailOpStopsConvertNamingTheNodeAndLeavesNoWorkDir) {
 TEST_F(FaultyBackendTest, FailNodeNamesThatNode) {
   CliResult c = convert("fail_conv2.py", "faulty_chain");
   EXPECT_NE(c.exit_code, 0);
-  EXPECT_TRUE(contains(c.err, "faulty: cannot convert node 'conv2' (Conv)")) << c.err;
+  EXPECT_TRUE(contains(c.err, "cannot convert node 'conv2' (Conv)")) << c.err;
   EXPECT_FALSE(fs::exists(work()));
 }
 
@@ -163,8 +165,8 @@ TEST_F(FaultyBackendTest, ABadConfigIsAClearErrorAndNoWorkDir) {
     const char* config;
     const char* says;
   } cases[] = {
-      {"bad_key.py", "faulty: unknown backend_config key 'perturb_nod'"},
-      {"bad_delta.py", "faulty: backend_config.perturb_delta = \"x\" is invalid"},
+      {"bad_key.py", "faulty: convert failed: unknown backend_config key 'perturb_nod'"},
+      {"bad_delta.py", "faulty: convert failed: backend_config.perturb_delta = \"x\" is invalid"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.config);

@@ -298,8 +298,12 @@ struct FaultyBackend : nnport::plugin::BackendDefaults {
     const onnx::ModelProto model = load_model(args.onnx_path);
     std::vector<nnport::plugin::NodeSupport> nodes;
     for (const auto& n : model.graph().node()) {
-      const bool bad = f.fail.given() && f.fail.matches(n);
-      nodes.push_back({n.name(), n.op_type(), !bad, bad ? "faulty: fail_node/fail_op" : ""});
+      std::string reason;
+      if (!f.fail.node.empty() && n.name() == f.fail.node)
+        reason = "backend_config.fail_node is '" + f.fail.node + "'";
+      else if (!f.fail.op.empty() && n.op_type() == f.fail.op)
+        reason = "backend_config.fail_op is '" + f.fail.op + "'";
+      nodes.push_back({n.name(), n.op_type(), reason.empty(), reason});
     }
     return nodes;
   }
