@@ -30,6 +30,7 @@ struct DivergeStep {
   int64_t low = -1, high = 0;        // the range left before this step: node low agrees, high parts
   int64_t wanted = 0;                // the cut bisection asked for
   int64_t cut = -1;                  // the cut used (-1: none could be converted in the range)
+  std::string cut_name, cut_op;      // that node's name and op type
   std::vector<std::string> skipped;  // "node 12 'Conv_12': <why it could not be converted>"
   int64_t tensors = 0;               // tensors compared at the cut
   bool diverged = false;

@@ -205,6 +205,8 @@ class Bisection {
         NNPORT_ASSIGN_OR_RETURN(at, evaluate(c, graph_.live_at(c)));
         if (at.converted) {
           step.cut = c;
+          step.cut_name = graph_.nodes[c].name;
+          step.cut_op = graph_.nodes[c].op_type;
           break;
         }
         step.skipped.push_back("node " + std::to_string(c) + " " + node_label(c) + ": " +

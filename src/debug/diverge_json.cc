@@ -44,6 +44,8 @@ Config diverge_report_json(const DivergeReport& report) {
                      {"high", s.high},
                      {"wanted", s.wanted},
                      {"cut", s.cut},
+                     {"cut_name", s.cut_name},
+                     {"cut_op", s.cut_op},
                      {"skipped", s.skipped},
                      {"tensors", s.tensors},
                      {"diverged", s.diverged},

@@ -29,9 +29,10 @@ void print_step(const DivergeStep& s) {
     std::cerr << "no cut in range could be converted\n";
     return;
   }
-  std::cerr << "cut after node " << s.cut << ": " << s.tensors << " tensor(s), worst '"
-            << s.worst_tensor << "' max abs err " << format_number(s.worst_abs_err) << " -> "
-            << (s.diverged ? "parts" : "agrees") << std::endl;
+  std::cerr << "cut after " << node_text(s.cut, s.cut_name, s.cut_op) << ": " << s.tensors
+            << " tensor(s), worst '" << s.worst_tensor << "' max abs err "
+            << format_number(s.worst_abs_err) << " -> " << (s.diverged ? "parts" : "agrees")
+            << std::endl;
 }
 
 void print_checks(const std::vector<TensorCheck>& checks) {

@@ -8,6 +8,9 @@
 //     output of that node / of every node of that op type
 //   fail_node / fail_op: to_backend fails naming the node
 //   crash_node / crash_op: the wrapper builds, execute raises SIGSEGV
+//   fail_output: to_backend fails when that tensor is a graph output (a
+//     tensor the backend fuses away cannot be observed: debug diverge must
+//     move its cut)
 // A model without the named node or op converts and runs exactly like
 // onnxruntime: debug tools cut models into prefixes that must behave so.
 #include <cmath>
@@ -44,6 +47,7 @@ struct Target {
 struct Faults {
   Target perturb, fail, crash;
   float perturb_delta = 0.5f;
+  std::string fail_output;
 };
 
 std::string node_label(const onnx::NodeProto& n) {
@@ -78,6 +82,8 @@ Faults parse_faults(const std::string& deploy_cfg_json) {
       f.crash.node = text(key, v);
     } else if (key == "crash_op") {
       f.crash.op = text(key, v);
+    } else if (key == "fail_output") {
+      f.fail_output = text(key, v);
     } else if (key == "perturb_delta") {
       if (!v.is_number() || !std::isfinite(v.get<double>()))
         nnport::plugin::bad_config_value(kBackend, key, v, "expected a finite number such as 0.5");
@@ -89,7 +95,7 @@ Faults parse_faults(const std::string& deploy_cfg_json) {
       throw Error(NNPORT_INVALID_ARGUMENT,
                   "faulty: unknown backend_config key '" + key +
                       "'; the keys are perturb_node, perturb_op, perturb_delta, fail_node, "
-                      "fail_op, crash_node, crash_op (tests/plugins/faulty/README.md)");
+                      "fail_op, fail_output, crash_node, crash_op (tests/plugins/faulty/README.md)");
     }
   }
   if (delta_given && !f.perturb.given())
@@ -278,6 +284,10 @@ struct FaultyBackend : nnport::plugin::BackendDefaults {
     onnx::ModelProto model = load_model(args.ir_files[0]);
     if (const onnx::NodeProto* n = find_node(model.graph(), f.fail))
       throw Error(NNPORT_UNIMPLEMENTED, "faulty: cannot convert node " + node_label(*n));
+    for (const auto& o : model.graph().output())
+      if (!f.fail_output.empty() && o.name() == f.fail_output)
+        throw Error(NNPORT_UNIMPLEMENTED,
+                    "faulty: tensor '" + o.name() + "' is fused away and cannot be an output");
     perturb(*model.mutable_graph(), f.perturb, f.perturb_delta);
 
     const std::string path = (std::filesystem::path(args.work_dir) / "faulty.onnx").string();
