@@ -166,7 +166,8 @@ TEST_F(CliVerifyStatsTest, BadToleranceEntriesAreUsageErrors) {
            {{"--rtol", ":1"}, "':1' is not a tolerance"},
            {{"--atol", "1", "--atol", "2"}, "the default is given twice"},
            {{"--atol", "b:1", "--atol", "b:2"}, "output 'b' is given twice"},
-           {{"--quantile", "1.5"}, "--quantile"}}) {
+           {{"--quantile", "1.5"}, "--quantile: expected a number from 0 to 1"},
+           {{"--quantile", "nan"}, "--quantile: expected a number from 0 to 1"}}) {
     CliResult r = verify(args);
     EXPECT_EQ(r.exit_code, 2) << args[1] << ": " << r.err;
     EXPECT_NE(r.err.find(says), std::string::npos) << r.err;

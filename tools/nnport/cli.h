@@ -85,7 +85,7 @@ void verbose(const GlobalOptions& g, const std::string& cmd, const std::string& 
 // One JSON document on stdout, 2-space indent.
 void print_json(const Config& doc);
 
-// Inputs of run/verify/bench: files, shapes for dynamic dims, seed for the rest.
+// Inputs of run/verify: files, shapes for dynamic dims, seed for the rest.
 struct InputOptions {
   std::vector<std::string> inputs;  // NAME=FILE.npy (or FILE.npy for a one-input model)
   std::string input_dir;            // --input-dir: a --save-inputs folder (saved_inputs.h)

@@ -87,8 +87,9 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
       ->check(tolerance_entry());
   sub->add_option("--quantile", o->quantile,
                   "the quantile of the errors to show besides max, mean and median")
+      ->type_name("Q")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(quantile_value());
   sub->add_flag("--stats", o->stats,
                 "print every output's error statistics (max, mean, median, quantile of the "
                 "absolute and relative error) and its worst element");

@@ -62,7 +62,19 @@ CLI::Validator tolerance_entry() {
         auto e = parse_tolerance_entry(s);
         return e.ok() ? "" : e.status().message();
       },
-      "[OUTPUT:]NUMBER");
+      "");  // the option's type name says it
+}
+
+CLI::Validator quantile_value() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double q = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !(q >= 0 && q <= 1))
+          return "expected a number from 0 to 1 (0.99 for the 99th percentile), got '" + s + "'";
+        return "";
+      },
+      "");
 }
 
 Result<Tolerances> tolerances_from(const std::vector<std::string>& atol,

@@ -21,6 +21,8 @@ struct ToleranceEntry {
 Result<ToleranceEntry> parse_tolerance_entry(const std::string& text);
 // The validator of --atol / --rtol: parse_tolerance_entry's errors at parse time.
 CLI::Validator tolerance_entry();
+// The validator of --quantile: a number in [0, 1] (no nan).
+CLI::Validator quantile_value();
 
 // --atol / --rtol entries onto `defaults`. A second default, or a second
 // entry for one output, is an error naming the option.
