@@ -74,6 +74,43 @@ std::vector<int64_t> unravel(int64_t flat, const Shape& shape) {
   return position;
 }
 
+// Element i as a double; float32, the common case, without a call.
+inline double value_at(const Tensor& t, int64_t i) {
+  return t.dtype() == DType::kFloat32 ? t.data_as<float>()[i] : element_as_double(t, i);
+}
+
+// Element i of an output and its reference, and its errors.
+struct ElementError {
+  double out = 0, ref = 0, abs = 0, rel = 0;
+  bool non_finite = false;  // a NaN or inf on either side: abs is 0 (they match) or inf
+};
+
+ElementError element_error(const Tensor& a, const Tensor& b, int64_t i, bool both_int64) {
+  constexpr double kTiny = std::numeric_limits<float>::min();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  ElementError e;
+  if (both_int64) {  // exact first: doubles lose int64 precision past 2^53
+    const int64_t x = a.data_as<int64_t>()[i], y = b.data_as<int64_t>()[i];
+    e.out = static_cast<double>(x);
+    e.ref = static_cast<double>(y);
+    if (x == y) return e;
+    e.abs = std::max(std::fabs(e.out - e.ref), 1.0);  // they differ, even if the doubles do not
+    e.rel = e.abs / std::max(std::fabs(e.ref), kTiny);
+    return e;
+  }
+  e.out = value_at(a, i);
+  e.ref = value_at(b, i);
+  if (!std::isfinite(e.out) || !std::isfinite(e.ref)) {
+    e.non_finite = true;
+    const bool match = (std::isnan(e.out) && std::isnan(e.ref)) || e.out == e.ref;  // same inf
+    if (!match) e.abs = e.rel = kInf;
+    return e;
+  }
+  e.abs = std::fabs(e.out - e.ref);
+  e.rel = e.abs / std::max(std::fabs(e.ref), kTiny);
+  return e;
+}
+
 OutputComparison compare_one(const std::string& name, const Tensor& a, const Tensor& b, double atol,
                              double rtol, double quantile) {
   OutputComparison c;
@@ -96,49 +133,25 @@ OutputComparison compare_one(const std::string& name, const Tensor& a, const Ten
     return c;
   }
   c.numel = a.numel();
-  constexpr double kTiny = std::numeric_limits<float>::min();
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   const bool both_int64 = a.dtype() == DType::kInt64 && b.dtype() == DType::kInt64;
-  // Every element's errors, kept for the median and quantile.
-  std::vector<double> abs_errors(static_cast<size_t>(c.numel)),
-      rel_errors(static_cast<size_t>(c.numel));
+  // One buffer of errors for the median and quantile: the absolute ones,
+  // then (a second pass) the relative ones, so the extra memory is one
+  // double per element.
+  std::vector<double> errors(static_cast<size_t>(c.numel));
   for (int64_t i = 0; i < c.numel; ++i) {
-    double x, y, diff = 0, rel = 0;
-    bool equal_int64 = false;
-    if (both_int64) {  // exact first: doubles lose int64 precision past 2^53
-      int64_t xi = a.data_as<int64_t>()[i], yi = b.data_as<int64_t>()[i];
-      equal_int64 = xi == yi;
-      x = static_cast<double>(xi);
-      y = static_cast<double>(yi);
-    } else {
-      x = element_as_double(a, i);
-      y = element_as_double(b, i);
-    }
-    if (equal_int64) {
-      // error 0
-    } else if (std::isnan(x) || std::isnan(y) || std::isinf(x) || std::isinf(y)) {
-      const bool match = (std::isnan(x) && std::isnan(y)) || x == y;  // same inf
-      if (!match) {
-        ++c.mismatches;
-        diff = rel = kInf;
-      }
-    } else {
-      diff = std::fabs(x - y);
-      if (both_int64) diff = std::max(diff, 1.0);  // they differ, even if the doubles do not
-      rel = diff / std::max(std::fabs(y), kTiny);
-      if (!(diff <= atol + rtol * std::fabs(y))) ++c.mismatches;
-    }
-    abs_errors[i] = diff;
-    rel_errors[i] = rel;
-    if (c.worst_index < 0 || diff > abs_errors[c.worst_index]) {
+    const ElementError e = element_error(a, b, i, both_int64);
+    if (e.non_finite ? e.abs != 0 : !(e.abs <= atol + rtol * std::fabs(e.ref))) ++c.mismatches;
+    errors[i] = e.abs;
+    if (c.worst_index < 0 || e.abs > errors[c.worst_index]) {
       c.worst_index = i;
-      c.worst_value = x;
-      c.worst_ref_value = y;
+      c.worst_value = e.out;
+      c.worst_ref_value = e.ref;
     }
   }
+  c.abs_err = stats_of(errors, quantile);
+  for (int64_t i = 0; i < c.numel; ++i) errors[i] = element_error(a, b, i, both_int64).rel;
+  c.rel_err = stats_of(errors, quantile);
   if (c.worst_index >= 0) c.worst_position = unravel(c.worst_index, c.shape);
-  c.abs_err = stats_of(abs_errors, quantile);
-  c.rel_err = stats_of(rel_errors, quantile);
   c.max_abs_err = c.abs_err.max;
   c.max_rel_err = c.rel_err.max;
   c.pass = c.mismatches == 0;
