@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Markdown tables from `nnport conformance --json` reports (and the direct
+runners' reports, same format): the counts per backend, then one row per
+operator type with pass/total per backend.
+
+Usage:
+  scripts/conformance_table.py REPORT.json [REPORT.json ...]          # to stdout
+  scripts/conformance_table.py --update docs/conformance.md REPORT.json ...
+--update splices the tables between the markers
+<!-- conformance-table:begin --> and <!-- conformance-table:end -->.
+"""
+import json
+import sys
+
+BEGIN = "<!-- conformance-table:begin (scripts/conformance_table.py writes this part) -->"
+END = "<!-- conformance-table:end -->"
+
+
+def tables(reports):
+    out = ["| backend | pass | fail | error | skip | total | wall time |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in reports:
+        s = r["summary"]
+        out.append(f"| {r['backend']} | {s['pass']} | {s['fail']} | {s['error']} | "
+                   f"{s['skip']} | {s['total']} | {r['seconds']:.0f} s |")
+    out.append("")
+    names = [r["backend"] for r in reports]
+    out.append("Per operator type: passed / tests (f = fail, e = error, s = skip when non-zero).")
+    out.append("")
+    out.append("| op | " + " | ".join(names) + " |")
+    out.append("|---|" + "---:|" * len(names))
+    ops = sorted(set().union(*(r["ops"].keys() for r in reports)), key=str.lower)
+    for op in ops:
+        cells = []
+        for r in reports:
+            c = r["ops"].get(op)
+            if c is None:
+                cells.append("")
+                continue
+            extra = " ".join(f"{c[k]}{k[0]}" for k in ("fail", "error", "skip") if c[k])
+            cells.append(f"{c['pass']}/{c['total']}" + (f" ({extra})" if extra else ""))
+        out.append(f"| {op} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    update = None
+    if len(argv) >= 2 and argv[0] == "--update":
+        update, argv = argv[1], argv[2:]
+    if not argv:
+        sys.exit(__doc__)
+    reports = []
+    for path in argv:
+        with open(path) as f:
+            reports.append(json.load(f))
+    text = tables(reports)
+    if update is None:
+        sys.stdout.write(text)
+        return
+    with open(update) as f:
+        doc = f.read()
+    if BEGIN not in doc or END not in doc:
+        sys.exit(f"conformance_table.py: {update} lacks the markers {BEGIN} ... {END}")
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(update, "w") as f:
+        f.write(head + BEGIN + "\n" + text + END + tail)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
