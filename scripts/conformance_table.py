@@ -17,12 +17,22 @@ END = "<!-- conformance-table:end -->"
 
 
 def tables(reports):
-    out = ["| backend | pass | fail | error | skip | total | wall time |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
+    out = ["| backend | pass | fail | of which element type only | error | crashed or hung | skip "
+           "| total | node tests passed | wall time |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in reports:
         s = r["summary"]
-        out.append(f"| {r['backend']} | {s['pass']} | {s['fail']} | {s['error']} | "
-                   f"{s['skip']} | {s['total']} | {r['seconds']:.0f} s |")
+        tests = r["tests"]
+        # A fail whose worst output only has another element type (OpenCV
+        # returns every output as float32).
+        type_only = sum(1 for t in tests if t["status"] == "fail" and "element type" in t["detail"])
+        crashed = sum(1 for t in tests if t["status"] == "error" and
+                      ("killed by signal" in t["detail"] or "timed out" in t["detail"]))
+        node = [t for t in tests if t["group"] == "node"]
+        node_pass = sum(1 for t in node if t["status"] == "pass")
+        out.append(f"| {r['backend']} | {s['pass']} | {s['fail']} | {type_only} | {s['error']} | "
+                   f"{crashed} | {s['skip']} | {s['total']} | {node_pass} of {len(node)} | "
+                   f"{r['seconds']:.0f} s |")
     out.append("")
     names = [r["backend"] for r in reports]
     out.append("Per operator type: passed / tests (f = fail, e = error, s = skip when non-zero).")

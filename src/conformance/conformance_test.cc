@@ -356,6 +356,21 @@ TEST(ConformanceCli, CrashingPluginNeverEndsTheRun) {
   fs::remove_all(dir);
 }
 
+// Exit 0 with a fail in the report; 1 with --fail-on-fail.
+TEST(ConformanceCli, FailOnFailMakesAWrongAnswerExitOne) {
+  REQUIRE_ORT();
+  const fs::path suite = make_suite();
+  auto exit_code = [&](const std::string& extra) {
+    const std::string cmd = std::string(NNPORT_CLI_PATH) +
+                            " conformance --backend onnxruntime --suite " + suite.string() +
+                            " --filter wrong_output" + extra + " > /dev/null 2>&1";
+    return WEXITSTATUS(std::system(cmd.c_str()));
+  };
+  EXPECT_EQ(exit_code(""), 0);
+  EXPECT_EQ(exit_code(" --fail-on-fail"), 1);
+  fs::remove_all(suite);
+}
+
 TEST(ConformanceCli, BadInputExitsOneWithAMessage) {
   const fs::path dir = scratch("clibad");
   auto run = [&](const std::string& args) {
