@@ -92,7 +92,8 @@ int run_one(int fd, const TestCase& test, const Options& o, const Engine& engine
                                            " data sets");
   // The worst output over every data set: a reason (shape, type, missing)
   // beats any value error; else the largest max abs err.
-  double max_abs = 0, max_rel = 0;
+  // NaN (null in JSON) when no output's values were compared.
+  double max_abs = std::numeric_limits<double>::quiet_NaN(), max_rel = max_abs;
   bool failed = false;
   std::string worst_detail, worst_output;
   double worst_err = -1;
@@ -103,8 +104,8 @@ int run_one(int fd, const TestCase& test, const Options& o, const Engine& engine
       if (set.expected.contains(name)) compared.set(name, tensor);
     for (const auto& c : compare_outputs(compared, set.expected, o.atol, o.rtol)) {
       if (c.reason.empty()) {
-        max_abs = std::max(max_abs, c.max_abs_err);
-        max_rel = std::max(max_rel, c.max_rel_err);
+        max_abs = std::isnan(max_abs) ? c.max_abs_err : std::max(max_abs, c.max_abs_err);
+        max_rel = std::isnan(max_rel) ? c.max_rel_err : std::max(max_rel, c.max_rel_err);
       }
       if (c.pass) continue;
       const double err = c.reason.empty() ? c.max_abs_err : std::numeric_limits<double>::infinity();
@@ -137,7 +138,8 @@ TestResult run_isolated(const TestCase& test, const Options& o, const Engine& en
   TestResult r;
   r.name = test.name;
   r.group = test.group;
-  r.summary_op = test.group == "node" ? "?" : "model";
+  // Until the child reports the model's ops (it may crash before).
+  r.summary_op = test.group == "node" ? "unknown" : "model";
   std::error_code ec;
   const fs::path base =
       o.scratch_dir.empty() ? fs::temp_directory_path(ec) : fs::path(o.scratch_dir);
@@ -182,11 +184,15 @@ TestResult run_isolated(const TestCase& test, const Options& o, const Engine& en
     // A crash, a hang or an exit before the verdict: an error with the signal.
     r.status = TestStatus::kError;
     const std::string last = log_tail(scratch);
-    r.detail = core_internal::describe(*outcome, o.timeout_s) +
-               (outcome->exited && outcome->output.find("exception") != std::string::npos
-                    ? ": " + first_line(outcome->output.substr(outcome->output.find("exception")))
-                    : "") +
-               (last.empty() ? "" : " (last log line: " + last + ")");
+    const std::string& out = outcome->output;
+    const size_t exception = out.find("exception");
+    r.detail = outcome->exited
+                   ? "the test's process ended without a verdict (" +
+                         core_internal::describe(*outcome, o.timeout_s) + ")" +
+                         (exception != std::string::npos ? ": " + first_line(out.substr(exception))
+                                                         : std::string())
+                   : core_internal::describe(*outcome, o.timeout_s);
+    if (!last.empty()) r.detail += " (last log line: " + last + ")";
   }
   fs::remove_all(scratch, ec);
   return r;
