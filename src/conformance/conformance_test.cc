@@ -394,6 +394,9 @@ TEST(ConformanceCli, BadInputExitsOneWithAMessage) {
   auto [rc4, out4] = run("--backend onnxruntime --json /nonexistent/dir/r.json");
   EXPECT_EQ(rc4, 1);
   EXPECT_NE(out4.find("does not exist"), std::string::npos) << out4;
+  auto [rc5, out5] = run("--backend onnxruntime --timeout 0");
+  EXPECT_EQ(rc5, 1);
+  EXPECT_NE(out5.find("--timeout 0: expected a number of seconds > 0"), std::string::npos) << out5;
   fs::remove_all(dir);
 }
 #endif

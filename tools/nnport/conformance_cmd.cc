@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -135,7 +136,6 @@ Command add_conformance_command(CLI::App& app, GlobalOptions& g) {
   sub->add_option("--timeout", o->run.timeout_s,
                   "seconds per test (conversion and every data set) before it is killed and "
                   "counted as an error")
-      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   sub->add_option("--json", o->json, "write the whole report as JSON ('-' for stdout)")
       ->type_name("FILE");
@@ -154,6 +154,9 @@ Command add_conformance_command(CLI::App& app, GlobalOptions& g) {
       "  nnport conformance --backend xnnpack --suite /usr/share/libonnx-testdata/data/node");
   return {sub, [o, &g] {
             const char* cmd = "conformance";
+            if (!(o->run.timeout_s > 0) || !std::isfinite(o->run.timeout_s))
+              return fail(cmd, "--timeout " + format_number(o->run.timeout_s) +
+                                   ": expected a number of seconds > 0, such as 60");
             Status plugins = plugin_load_status(g);
             if (!plugins.ok()) return fail(cmd, plugins);
             Status json_ok = check_json_path(o->json);
