@@ -6,6 +6,7 @@ operator type with pass/total per backend.
 Usage:
   scripts/conformance_table.py REPORT.json [REPORT.json ...]          # to stdout
   scripts/conformance_table.py --update docs/conformance.md REPORT.json ...
+  scripts/conformance_table.py --diff A.json B.json   # tests whose status differs
 --update splices the tables between the markers
 <!-- conformance-table:begin --> and <!-- conformance-table:end -->.
 """
@@ -53,7 +54,25 @@ def tables(reports):
     return "\n".join(out) + "\n"
 
 
+def diff(a, b):
+    """Tests whose status differs between two reports of the same suite."""
+    theirs = {(t["group"], t["name"]): t for t in b["tests"]}
+    lines = []
+    for t in a["tests"]:
+        o = theirs.get((t["group"], t["name"]))
+        if o is None or o["status"] != t["status"]:
+            other = o["status"] if o else "absent"
+            lines.append(f"{t['group']}/{t['name']}: {a['backend']} {t['status']}, "
+                         f"{b['backend']} {other}")
+    lines.append(f"{len(lines)} of {len(a['tests'])} tests differ")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv):
+    if len(argv) == 3 and argv[0] == "--diff":
+        with open(argv[1]) as f, open(argv[2]) as g:
+            sys.stdout.write(diff(json.load(f), json.load(g)))
+        return
     update = None
     if len(argv) >= 2 and argv[0] == "--update":
         update, argv = argv[1], argv[2:]
