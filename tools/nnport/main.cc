@@ -40,12 +40,12 @@ int run_main(int argc, char** argv) {
   app.add_flag("-v,--verbose", g.verbose, "say more on stderr");
 
   std::vector<Command> commands = {
-      nnport::cli::add_check_env_command(app, g),  nnport::cli::add_config_command(app, g),
-      nnport::cli::add_inspect_command(app, g),    nnport::cli::add_convert_command(app, g),
-      nnport::cli::add_run_command(app, g),        nnport::cli::add_verify_command(app, g),
-      nnport::cli::add_clean_command(app, g),      nnport::cli::add_check_model_command(app, g),
-      nnport::cli::add_bench_command(app, g),      nnport::cli::add_calibrate_command(app, g),
-      nnport::cli::add_conformance_command(app, g)};
+      nnport::cli::add_check_env_command(app, g), nnport::cli::add_config_command(app, g),
+      nnport::cli::add_inspect_command(app, g),   nnport::cli::add_convert_command(app, g),
+      nnport::cli::add_run_command(app, g),       nnport::cli::add_verify_command(app, g),
+      nnport::cli::add_clean_command(app, g),     nnport::cli::add_check_model_command(app, g),
+      nnport::cli::add_bench_command(app, g),     nnport::cli::add_calibrate_command(app, g)};
+  commands.push_back(nnport::cli::add_conformance_command(app, g));
   // Listed in --help; `nnport help [COMMAND]` is rewritten to `--help` before parsing.
   app.add_subcommand("help", "show this help, or a command's: nnport help COMMAND");
 
