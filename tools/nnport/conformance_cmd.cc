@@ -102,8 +102,8 @@ void print_report(const conf::Report& r) {
   std::cout << "\n"
             << r.backend << ": " << r.summary.pass << " pass, " << r.summary.fail << " fail, "
             << r.summary.error << " error, " << r.summary.skip << " skip of " << r.summary.total()
-            << " tests (" << std::fixed << std::setprecision(1) << r.seconds << " s, " << r.jobs
-            << " jobs)\n";
+            << (r.summary.total() == 1 ? " test (" : " tests (") << std::fixed
+            << std::setprecision(1) << r.seconds << " s, " << r.jobs << " jobs)\n";
 }
 
 }  // namespace
