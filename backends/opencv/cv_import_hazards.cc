@@ -1,0 +1,62 @@
+#include "cv_import_hazards.h"
+
+#include <set>
+#include <unordered_map>
+
+namespace nnport::cv_backend {
+namespace {
+
+bool default_domain(const OnnxNodeInfo& n) { return n.domain.empty() || n.domain == "ai.onnx"; }
+
+std::string describe(const OnnxNodeInfo& n) {
+  return n.op_type + " '" + (n.name.empty() ? n.outputs.at(0) : n.name) + "'";
+}
+
+}  // namespace
+
+std::optional<std::string> find_celu_with_initializer_alpha(const OnnxModelInfo& info) {
+  const std::set<std::string> initializers(info.initializer_names.begin(),
+                                           info.initializer_names.end());
+  std::unordered_map<std::string, const OnnxNodeInfo*> producer;
+  for (const OnnxNodeInfo& n : info.nodes) {
+    for (const std::string& out : n.outputs) producer[out] = &n;
+  }
+  // The node of `op_type` that produces `value`, or null.
+  auto made_by = [&](const std::string& value, const char* op_type) -> const OnnxNodeInfo* {
+    auto it = producer.find(value);
+    if (it == producer.end() || it->second->op_type != op_type || !default_domain(*it->second))
+      return nullptr;
+    return it->second;
+  };
+  auto constant = [&](const std::string& value) {
+    return initializers.count(value) != 0 || made_by(value, "Constant") != nullptr;
+  };
+  for (const OnnxNodeInfo& mul : info.nodes) {
+    if (mul.op_type != "Mul" || !default_domain(mul) || mul.inputs.size() != 2) continue;
+    const OnnxNodeInfo* elu = made_by(mul.inputs[1], "Elu");
+    if (elu == nullptr || elu->inputs.empty()) continue;
+    const OnnxNodeInfo* div = made_by(elu->inputs[0], "Div");
+    if (div == nullptr || div->inputs.size() != 2) continue;
+    const std::string& mul_alpha = mul.inputs[0];
+    const std::string& div_alpha = div->inputs[1];
+    if (!constant(mul_alpha) || !constant(div_alpha)) continue;  // OpenCV fuses constants only
+    if (initializers.count(mul_alpha) == 0 && initializers.count(div_alpha) == 0) continue;
+    return describe(*div) + " -> " + describe(*elu) + " -> " + describe(mul) +
+           " (CELU's expanded form) with its alpha '" +
+           (initializers.count(mul_alpha) != 0 ? mul_alpha : div_alpha) + "' an initializer";
+  }
+  return std::nullopt;
+}
+
+void require_no_import_hazard(const OnnxModelInfo& info, const std::string& model_path) {
+  const std::optional<std::string> hazard = find_celu_with_initializer_alpha(info);
+  if (!hazard) return;
+  throw plugin::Error(NNPORT_UNIMPLEMENTED,
+                      "opencv: model '" + model_path + "' has " + *hazard +
+                          "; OpenCV 4.6 crashes importing this pattern (it fuses it into Celu "
+                          "and reads alpha only from a Constant node). Export CELU as a Celu "
+                          "node or with a Constant alpha, or use another backend such as "
+                          "onnxruntime");
+}
+
+}  // namespace nnport::cv_backend
