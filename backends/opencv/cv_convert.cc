@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "cv_crash_patterns.h"
 #include "cv_errors.h"
-#include "cv_import_hazards.h"
 #include "cv_model_io.h"
 #include "cv_options.h"
 
@@ -33,7 +33,7 @@ void rewrite(const std::string& ir, const std::string& out, const OnnxRewriteOpt
 }
 
 // Rewrites ir into out, steering clear of the graphs OpenCV's importer
-// crashes on (cv_import_hazards.h): where fold_constants made one, the model
+// crashes on (cv_crash_patterns.h): where fold_constants made one, the model
 // is rewritten again without it; one the model holds itself is refused.
 void rewrite_avoiding_crashes(const std::string& ir, const std::string& out,
                               OnnxRewriteOptions options) {
@@ -47,7 +47,7 @@ void rewrite_avoiding_crashes(const std::string& ir, const std::string& out,
     rewrite(ir, out, options);
   }
   try {
-    require_no_import_hazard(inspect_model(out), ir);
+    require_no_crash_pattern(inspect_model(out), ir);
   } catch (const Error&) {
     std::error_code ec;
     fs::remove(out, ec);

@@ -1,64 +1,21 @@
-// The opencv backend's element types and import guards, on ONNX's own
-// backend tests (their model.onnx and test_data_set_0, whose outputs ONNX's
-// reference computed): inputs of types other than float32 are converted for
-// OpenCV, outputs come back in the type the model declares, a value OpenCV
-// computes outside that type is refused, and the CELU graph OpenCV's importer
-// crashes on is avoided (default rewrites) or refused (in the model itself).
+// The opencv backend's element types, on ONNX's own backend tests (their
+// model.onnx and test_data_set_0, whose outputs ONNX's reference computed):
+// inputs of types other than float32 are converted for OpenCV, outputs come
+// back in the type the model declares, and a value OpenCV computes outside
+// that type is refused.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "backend_test_util.h"
-#include "nnport/apis.h"
-#include "nnport/conformance.h"
-#include "nnport/onnx_model.h"
+#include "cv_suite_test_util.h"
 
 namespace nnport {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Debian's libonnx-testdata, as `nnport conformance` reads it.
-const std::string kNodeTests = std::string(conformance::kDefaultSuite) + "/node";
-
-// A node test's folder; the test skips when libonnx-testdata is absent.
-#define REQUIRE_ONNX_TEST(dir, name)                 \
-  const std::string dir = kNodeTests + "/" + (name); \
-  if (!fs::exists(dir + "/model.onnx"))              \
-  GTEST_SKIP() << dir << " not found; install libonnx-testdata (Debian/Ubuntu)"
-
-conformance::DataSet first_data_set(const std::string& dir) {
-  const conformance::TestCase test{fs::path(dir).filename().string(), "node", dir};
-  auto model = conformance::inspect_test(test);
-  EXPECT_TRUE(model.ok()) << model.status().message();
-  if (!model.ok()) return {};
-  auto sets = conformance::read_data_sets(test, *model);
-  EXPECT_TRUE(sets.ok() && !sets->empty()) << sets.status().message();
-  return sets.ok() && !sets->empty() ? sets->front() : conformance::DataSet{};
-}
-
-// The test's model through the opencv backend with its default rewrites.
-Result<Wrapper> opencv_wrapper(const std::string& model, const std::string& tag) {
-  std::string why;
-  const BackendManager* cv = backend_test::backend("opencv", &why);
-  if (cv == nullptr) return unavailable(why);
-  const std::string cfg = backend_test::backend_config("opencv", "");
-  NNPORT_ASSIGN_OR_RETURN(auto files, cv->to_backend({model}, backend_test::fresh_dir(tag), cfg));
-  return cv->build_wrapper(files, "cpu", {}, {}, cfg);
-}
-
-// The suite's rule (conformance.md): rtol 1e-3, atol 1e-5; integer and bool
-// outputs must be equal.
-void expect_matches_reference(const NamedTensors& got, const NamedTensors& want,
-                              const std::string& label) {
-  for (const OutputComparison& c : compare_outputs(got, want, 1e-5, 1e-3)) {
-    EXPECT_TRUE(c.pass) << label << ": output '" << c.name << "' " << dtype_name(c.dtype)
-                        << " vs reference " << dtype_name(c.ref_dtype) << ", max abs err "
-                        << c.max_abs_err << " " << c.reason;
-  }
-}
+using namespace cv_suite;  // NOLINT: the suite helpers
 
 struct TypedCase {
   const char* test;
@@ -147,44 +104,6 @@ INSTANTIATE_TEST_SUITE_P(Suite, CvDtypeRefused,
                              // ONNX: 5 / 2 is 2 in uint8
                              RefusedCase{"test_div_uint8", 5, 2, "2.5"}),
                          [](const auto& info) { return std::string(info.param.test); });
-
-// OpenCV 4.6 crashed (SIGSEGV) importing this test after fold_constants had
-// made its Constant alpha an initializer; the backend now leaves that pass
-// out for it.
-TEST(CvCelu, ExpandedCeluRunsWithTheDefaultRewrites) {
-  REQUIRE_ONNX_TEST(dir, "test_celu_expanded");
-  auto wrapper = opencv_wrapper(dir + "/model.onnx", "celu_expanded");
-  ASSERT_TRUE(wrapper.ok()) << wrapper.status().message();
-  const conformance::DataSet data = first_data_set(dir);
-  auto out = wrapper->forward(data.inputs);
-  ASSERT_TRUE(out.ok()) << out.status().message();
-  expect_matches_reference(*out, data.expected, "test_celu_expanded");
-}
-
-TEST(CvCelu, InitializerAlphaInTheModelIsRefusedNotACrash) {
-  REQUIRE_ONNX_TEST(dir, "test_celu_expanded");
-  BACKEND_TEST_REQUIRE(cv, "opencv");
-  // The same graph with its alpha an initializer, as fold_constants writes it.
-  const std::string folded = backend_test::fresh_dir("celu_folded") + "/model.onnx";
-  OnnxRewriteOptions fold;
-  fold.passes = {"fold_constants"};
-  ASSERT_TRUE(rewrite_onnx(dir + "/model.onnx", folded, fold).ok());
-  auto info = inspect_onnx(folded);
-  ASSERT_TRUE(info.ok());
-  ASSERT_EQ(info->initializer_names.size(), 1u);
-
-  const std::string cfg = backend_test::backend_config("opencv", "");
-  const std::string work = backend_test::fresh_dir("celu_refused");
-  auto files = cv->to_backend({folded}, work, cfg);
-  ASSERT_FALSE(files.ok());
-  EXPECT_EQ(files.status().code(), Code::kUnimplemented);
-  for (const char* s : {"Div", "Elu", "Mul", "an initializer", "crashes"})
-    EXPECT_NE(files.status().message().find(s), std::string::npos) << files.status().message();
-  EXPECT_TRUE(fs::is_empty(work)) << "a refused conversion leaves no file";
-  auto wrapper = cv->build_wrapper({folded}, "cpu", {}, {}, cfg);
-  ASSERT_FALSE(wrapper.ok());
-  EXPECT_EQ(wrapper.status().code(), Code::kUnimplemented);
-}
 
 }  // namespace
 }  // namespace nnport

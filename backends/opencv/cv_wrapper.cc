@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "cv_batch_split.h"
+#include "cv_crash_patterns.h"
 #include "cv_dtype.h"
 #include "cv_errors.h"
-#include "cv_import_hazards.h"
 #include "cv_model_io.h"
 #include "cv_options.h"
 
@@ -102,7 +102,7 @@ std::unique_ptr<CvWrapper> CvWrapper::create(const plugin::BuildArgs& args) {
   const std::string& path = args.backend_files[0];
   const OnnxModelInfo info = inspect_model(path);
   require_convertible_inputs(info);
-  require_no_import_hazard(info, path);  // a crash, not an error, inside readNetFromONNX
+  require_no_crash_pattern(info, path);  // a crash, not an error, inside readNetFromONNX
 
   std::vector<plugin::TensorInfo> all_in, all_out;
   for (const auto& i : info.inputs) all_in.push_back(to_plugin_info(i));

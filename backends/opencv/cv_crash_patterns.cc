@@ -1,4 +1,4 @@
-#include "cv_import_hazards.h"
+#include "cv_crash_patterns.h"
 
 #include <set>
 #include <unordered_map>
@@ -48,7 +48,27 @@ std::optional<std::string> find_celu_with_initializer_alpha(const OnnxModelInfo&
   return std::nullopt;
 }
 
-void require_no_import_hazard(const OnnxModelInfo& info, const std::string& model_path) {
+std::optional<std::string> find_dropout_mask_read(const OnnxModelInfo& info) {
+  std::set<std::string> read;
+  for (const TensorInfo& out : info.outputs) read.insert(out.name);
+  for (const OnnxNodeInfo& n : info.nodes) read.insert(n.inputs.begin(), n.inputs.end());
+  for (const OnnxNodeInfo& n : info.nodes) {
+    if (n.op_type != "Dropout" || !default_domain(n) || n.outputs.size() < 2) continue;
+    if (!n.outputs[1].empty() && read.count(n.outputs[1]) != 0)
+      return describe(n) + " with its mask output '" + n.outputs[1] + "' read";
+  }
+  return std::nullopt;
+}
+
+void require_no_crash_pattern(const OnnxModelInfo& info, const std::string& model_path) {
+  if (const auto mask = find_dropout_mask_read(info)) {
+    throw plugin::Error(NNPORT_UNIMPLEMENTED,
+                        "opencv: model '" + model_path + "' has " + *mask +
+                            "; OpenCV 4.6's Dropout computes no mask (it leaves that output "
+                            "unwritten, and reading it crashes or gives arbitrary values). Drop "
+                            "the mask output from the model, or use another backend such as "
+                            "onnxruntime");
+  }
   const std::optional<std::string> hazard = find_celu_with_initializer_alpha(info);
   if (!hazard) return;
   throw plugin::Error(NNPORT_UNIMPLEMENTED,

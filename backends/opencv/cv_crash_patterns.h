@@ -1,6 +1,6 @@
-// Graphs OpenCV 4.6's ONNX importer crashes on (SIGSEGV, not an exception),
-// found before it loads them so that conversion fails or avoids them
-// instead of taking the process down.
+// Graphs OpenCV 4.6 crashes on (SIGSEGV, not an exception) when importing
+// or running them, found before it loads them so that conversion fails or
+// avoids them instead of taking the process down.
 //
 // CELU as ONNX expands it, Mul(alpha, Elu(Div(x, alpha))): OpenCV fuses this
 // pattern into its Celu layer and reads alpha from Constant nodes only; when
@@ -9,8 +9,13 @@
 // test_celu_expanded after fold_constants; checked by hand with the two
 // alphas as Constant nodes (imports), as initializers, one of each, shared or
 // separate (crash), and with the Mul's operands swapped (no fusion, imports).
-#ifndef NNPORT_BACKENDS_OPENCV_CV_IMPORT_HAZARDS_H_
-#define NNPORT_BACKENDS_OPENCV_CV_IMPORT_HAZARDS_H_
+//
+// Dropout's mask output (output 1) read by the graph: OpenCV's Dropout layer
+// has one output, so the mask is memory it never writes. The ONNX tests
+// test_dropout_default_mask crash; the other *_mask tests return arbitrary
+// values (4e21, 1e-38, a different one each run).
+#ifndef NNPORT_BACKENDS_OPENCV_CV_CRASH_PATTERNS_H_
+#define NNPORT_BACKENDS_OPENCV_CV_CRASH_PATTERNS_H_
 
 #include <optional>
 #include <string>
@@ -24,10 +29,14 @@ namespace nnport::cv_backend {
 // node names for an error message; nullopt when the model has none.
 std::optional<std::string> find_celu_with_initializer_alpha(const OnnxModelInfo& info);
 
+// The first Dropout whose mask output is a graph output or another node's
+// input, described for an error message; nullopt when there is none.
+std::optional<std::string> find_dropout_mask_read(const OnnxModelInfo& info);
+
 // Throws plugin::Error(NNPORT_UNIMPLEMENTED) naming model_path and the
 // pattern when the model has one of the graphs above.
-void require_no_import_hazard(const OnnxModelInfo& info, const std::string& model_path);
+void require_no_crash_pattern(const OnnxModelInfo& info, const std::string& model_path);
 
 }  // namespace nnport::cv_backend
 
-#endif  // NNPORT_BACKENDS_OPENCV_CV_IMPORT_HAZARDS_H_
+#endif  // NNPORT_BACKENDS_OPENCV_CV_CRASH_PATTERNS_H_
