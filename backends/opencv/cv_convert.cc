@@ -38,11 +38,11 @@ void rewrite(const std::string& ir, const std::string& out, const OnnxRewriteOpt
 void rewrite_avoiding_crashes(const std::string& ir, const std::string& out,
                               OnnxRewriteOptions options) {
   rewrite(ir, out, options);
-  std::optional<std::string> hazard = find_celu_with_initializer_alpha(inspect_model(out));
+  const auto celu = find_celu_with_initializer_alpha(inspect_model(out));
   auto fold = std::find(options.passes.begin(), options.passes.end(), "fold_constants");
-  if (hazard && fold != options.passes.end()) {
-    plugin::log(NNPORT_LOG_INFO, "opencv: leaving out the rewrite fold_constants: it turns the " +
-                                     *hazard + ", and OpenCV 4.6 crashes importing that");
+  if (celu && fold != options.passes.end()) {
+    plugin::log(NNPORT_LOG_INFO, "opencv: leaving out the rewrite fold_constants: it makes " +
+                                     celu->description + ", and OpenCV 4.6 crashes importing that");
     options.passes.erase(fold);
     rewrite(ir, out, options);
   }

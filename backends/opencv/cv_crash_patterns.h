@@ -19,22 +19,31 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nnport/onnx_model.h"
 #include "nnport/plugin_cpp.h"
 
 namespace nnport::cv_backend {
 
-// The first such CELU pattern with an initializer alpha, described with its
-// node names for an error message; nullopt when the model has none.
-std::optional<std::string> find_celu_with_initializer_alpha(const OnnxModelInfo& info);
+struct CrashPattern {
+  size_t node = 0;          // index in info.nodes of the node OpenCV fails on
+  std::string description;  // the nodes and what about them, for messages
+  std::string why;          // what OpenCV does with it and what to do instead
+};
+
+// The first CELU pattern above with an initializer alpha (node: its Mul).
+std::optional<CrashPattern> find_celu_with_initializer_alpha(const OnnxModelInfo& info);
 
 // The first Dropout whose mask output is a graph output or another node's
-// input, described for an error message; nullopt when there is none.
-std::optional<std::string> find_dropout_mask_read(const OnnxModelInfo& info);
+// input (node: the Dropout).
+std::optional<CrashPattern> find_dropout_mask_read(const OnnxModelInfo& info);
+
+// Every pattern above that the model has (for check_model).
+std::vector<CrashPattern> find_crash_patterns(const OnnxModelInfo& info);
 
 // Throws plugin::Error(NNPORT_UNIMPLEMENTED) naming model_path and the
-// pattern when the model has one of the graphs above.
+// first pattern when the model has one of the graphs above.
 void require_no_crash_pattern(const OnnxModelInfo& info, const std::string& model_path);
 
 }  // namespace nnport::cv_backend

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cv_suite_test_util.h"
 #include "nnport/onnx_model.h"
@@ -71,6 +72,39 @@ TEST(CvDropout, WithoutTheMaskItStillRuns) {
   auto out = wrapper->forward(data.inputs);
   ASSERT_TRUE(out.ok()) << out.status().message();
   expect_matches_reference(*out, data.expected, "test_dropout_default");
+}
+
+// check_model says what to_backend does: the refused node is unsupported
+// with the reason, and a CELU with Constant alphas is taken.
+std::vector<NodeSupport> check(const BackendManager& cv, const std::string& model) {
+  auto nodes = cv.check_model(model, backend_test::backend_config("opencv", ""));
+  EXPECT_TRUE(nodes.ok() && nodes->has_value()) << nodes.status().message();
+  return nodes.ok() && nodes->has_value() ? **nodes : std::vector<NodeSupport>{};
+}
+
+TEST(CvCrashPatterns, CheckModelNamesTheRefusedNode) {
+  REQUIRE_ONNX_TEST(mask_dir, "test_dropout_default_mask");
+  REQUIRE_ONNX_TEST(celu_dir, "test_celu_expanded");
+  BACKEND_TEST_REQUIRE(cv, "opencv");
+  const auto mask = check(*cv, mask_dir + "/model.onnx");
+  ASSERT_EQ(mask.size(), 1u);
+  EXPECT_FALSE(mask[0].supported);
+  EXPECT_NE(mask[0].reason.find("mask output 'z'"), std::string::npos) << mask[0].reason;
+
+  for (const NodeSupport& n : check(*cv, celu_dir + "/model.onnx"))
+    EXPECT_TRUE(n.supported) << n.op_type << ": " << n.reason;
+  const std::string folded = backend_test::fresh_dir("celu_check") + "/model.onnx";
+  OnnxRewriteOptions fold;
+  fold.passes = {"fold_constants"};
+  ASSERT_TRUE(rewrite_onnx(celu_dir + "/model.onnx", folded, fold).ok());
+  int refused = 0;
+  for (const NodeSupport& n : check(*cv, folded)) {
+    if (n.supported) continue;
+    ++refused;
+    EXPECT_EQ(n.op_type, "Mul");
+    EXPECT_NE(n.reason.find("an initializer"), std::string::npos) << n.reason;
+  }
+  EXPECT_EQ(refused, 1);
 }
 
 }  // namespace
