@@ -69,7 +69,7 @@ cv::Mat ints_as_float(const nnport_tensor& t, const std::vector<int>& sizes) {
   throw Error(NNPORT_UNIMPLEMENTED,
               "opencv: output '" + output_name + "' is declared " + type_name(dtype) +
                   ", but OpenCV computed " + value.str() + " at element " + std::to_string(i) +
-                  ", which is not a " + type_name(dtype) +
+                  ", which is not a valid " + type_name(dtype) +
                   " value: OpenCV computes every layer in float32 and does not reproduce this "
                   "op's integer semantics. nnport does not round it into one; run this model "
                   "on another backend such as onnxruntime");

@@ -102,7 +102,7 @@ std::unique_ptr<CvWrapper> CvWrapper::create(const plugin::BuildArgs& args) {
   const std::string& path = args.backend_files[0];
   const OnnxModelInfo info = inspect_model(path);
   require_convertible_inputs(info);
-  require_no_crash_pattern(info, path);  // a crash, not an error, inside readNetFromONNX
+  require_no_crash_pattern(info, path);  // OpenCV would crash on these, not throw
 
   std::vector<plugin::TensorInfo> all_in, all_out;
   for (const auto& i : info.inputs) all_in.push_back(to_plugin_info(i));
@@ -182,12 +182,14 @@ void CvWrapper::get_outputs(nnport_output* outputs, size_t count) {
   if (results_.size() != count) {
     throw Error(NNPORT_INTERNAL, "opencv: get_outputs called before execute");
   }
+  // Every output converted first: one refused (cv_dtype.h) leaves the host's
+  // outputs untouched, as the ABI asks of a failed call.
+  std::vector<std::vector<unsigned char>> bytes(count);
+  for (size_t i = 0; i < count; ++i)
+    bytes[i] = output_bytes(results_[i], outputs_[i].dtype, outputs_[i].name);
   for (size_t i = 0; i < count; ++i) {
-    const cv::Mat& m = results_[i];
-    std::vector<int64_t> dims = output_dims(m, outputs_[i].dims);
-    std::vector<unsigned char> bytes = output_bytes(m, outputs_[i].dtype, outputs_[i].name);
-    plugin::give_vector(&outputs[i], outputs_[i].name.c_str(), outputs_[i].dtype, std::move(dims),
-                        std::move(bytes));
+    plugin::give_vector(&outputs[i], outputs_[i].name.c_str(), outputs_[i].dtype,
+                        output_dims(results_[i], outputs_[i].dims), std::move(bytes[i]));
   }
 }
 
