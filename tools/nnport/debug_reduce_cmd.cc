@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
 #include "nnport/onnx_model.h"
 #include "nnport/reduce.h"
@@ -42,6 +43,9 @@ Status read_inputs(const Options& o, ReduceOptions& r) {
       name = arg.substr(0, eq);
       file = arg.substr(eq + 1);
     }
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      return invalid_argument("--input " + arg + ": the model has no input '" + name +
+                              "'; its inputs: " + join(names, ", ") + did_you_mean(name, names));
     if (r.inputs.contains(name)) return invalid_argument("--input '" + name + "' is given twice");
     NNPORT_ASSIGN_OR_RETURN(Tensor t, read_npy(file));
     r.inputs.set(name, std::move(t));
