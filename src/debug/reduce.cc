@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/child_process.h"
@@ -183,6 +185,72 @@ Result<NamedTensors> full_inputs(const OnnxModelInfo& info, const ReduceOptions&
   return make_inputs(info.inputs, o.inputs, o.shapes, o.seed);
 }
 
+// Nodes that compute from weights alone (Constant, an Identity of an
+// initializer as exporters write to share weights, ...). A kept node that
+// reads their output keeps them too, so a weight stays a constant in every
+// piece: a backend that needs constant weights must not fail on a piece
+// merely because a bias became a graph input.
+class ConstantProducers {
+ public:
+  explicit ConstantProducers(const OnnxModelInfo& info) : info_(info) {
+    std::set<std::string> constant(info.initializer_names.begin(), info.initializer_names.end());
+    for (size_t i = 0; i < info.nodes.size(); ++i) {
+      const auto& n = info.nodes[i];
+      for (const auto& o : n.outputs) producer_[o] = static_cast<int64_t>(i);
+      const bool from_weights = std::all_of(n.inputs.begin(), n.inputs.end(), [&](const auto& in) {
+        return in.empty() || constant.contains(in);
+      });
+      if (!from_weights) continue;
+      constant_nodes_.insert(static_cast<int64_t>(i));
+      constant.insert(n.outputs.begin(), n.outputs.end());
+    }
+  }
+  // `nodes` plus the constant nodes whose outputs they read (transitively).
+  NodeSet close(const NodeSet& nodes) const {
+    std::set<int64_t> kept(nodes.begin(), nodes.end());
+    std::vector<int64_t> todo(nodes.begin(), nodes.end());
+    while (!todo.empty()) {
+      const int64_t i = todo.back();
+      todo.pop_back();
+      for (const auto& in : info_.nodes[i].inputs) {
+        auto it = producer_.find(in);
+        if (it == producer_.end() || !constant_nodes_.contains(it->second)) continue;
+        if (kept.insert(it->second).second) todo.push_back(it->second);
+      }
+    }
+    return {kept.begin(), kept.end()};
+  }
+  bool is_constant(int64_t node) const { return constant_nodes_.contains(node); }
+
+ private:
+  const OnnxModelInfo& info_;
+  std::map<std::string, int64_t> producer_;
+  std::set<int64_t> constant_nodes_;
+};
+
+// A piece's outputs: what its kept nodes make that the model outputs, that
+// removed nodes read, or that nothing reads — as extract_subgraph's default,
+// but never a weight (a constant node's output), which some backends refuse
+// as a graph output. Empty: leave it to extract_subgraph.
+std::vector<std::string> piece_outputs(const OnnxModelInfo& info, const NodeSet& nodes,
+                                       const ConstantProducers& constants) {
+  std::set<std::string> model_outputs, read_by_kept, read_by_removed;
+  for (const auto& o : info.outputs) model_outputs.insert(o.name);
+  const std::set<int64_t> kept(nodes.begin(), nodes.end());
+  for (size_t i = 0; i < info.nodes.size(); ++i)
+    for (const auto& in : info.nodes[i].inputs)
+      (kept.contains(static_cast<int64_t>(i)) ? read_by_kept : read_by_removed).insert(in);
+  std::vector<std::string> outputs;
+  for (int64_t i : nodes) {
+    if (constants.is_constant(i)) continue;
+    for (const auto& o : info.nodes[i].outputs)
+      if (!o.empty() &&
+          (model_outputs.contains(o) || read_by_removed.contains(o) || !read_by_kept.contains(o)))
+        outputs.push_back(o);
+  }
+  return outputs;
+}
+
 Config summary_json(const std::string& model, const ReduceOptions& o, const ReduceReport& r,
                     const DeployInfo* target) {
   Config s = Config::object();
@@ -316,7 +384,8 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
   NamedTensors best_feed = inputs;
   TrialOutcome best_outcome = first;
 
-  auto fails = [&](const NodeSet& nodes) {
+  const ConstantProducers constants(info);
+  auto fails_closed = [&](const NodeSet& nodes) {
     if (report.trials >= o.max_trials) {
       report.stopped_early = true;
       return false;
@@ -335,6 +404,7 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
     spec.node_indices = nodes;
     spec.boundary_values = *boundary_values;
     spec.fold = o.fold;
+    spec.outputs = piece_outputs(info, nodes, constants);
     const std::string path =
         (scratch.path() / ("candidate-" + std::to_string(report.trials + 1) + ".onnx")).string();
     if (Status cut = onnx_internal::extract_subgraph(model, path, spec); !cut.ok())
@@ -360,6 +430,14 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
     best_outcome = outcome;
     return true;
   };
+  std::map<NodeSet, bool> seen;  // different asked sets may close to the same one
+  auto fails = [&](const NodeSet& asked) {
+    const NodeSet nodes = constants.close(asked);
+    if (auto it = seen.find(nodes); it != seen.end()) return it->second;
+    const bool result = fails_closed(nodes);
+    if (!report.stopped_early) seen[nodes] = result;
+    return result;
+  };
   reduce_nodes(report.nodes_before, fails);
 
   // What the reduced model is and needs.
@@ -376,7 +454,12 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
   report.nodes_after = static_cast<int64_t>(best_nodes.size());
   for (int64_t i : best_nodes)
     report.kept_nodes.push_back(info.nodes[i].name + " (" + info.nodes[i].op_type + ")");
+  // The message names the candidate's scratch path: name the written file.
   report.reduced_message = best_outcome.message;
+  const std::string written = (out_dir / "reduced.onnx").string();
+  for (size_t at = report.reduced_message.find(best_model); at != std::string::npos;
+       at = report.reduced_message.find(best_model, at + written.size()))
+    report.reduced_message.replace(at, best_model.size(), written);
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   NNPORT_RETURN_IF_ERROR(write_reduced(
       out_dir, best_model, reduced_inputs,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -246,6 +247,34 @@ TEST_F(DebugReduceTest, OutDirIsReplacedOnlyWithForceAndOnlyIfReduceWroteIt) {
   ASSERT_EQ(reduce("faulty_chain", args).exit_code, 0);
   r = reduce("faulty_chain", forced);  // its own earlier result: replaced
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// A real model on a real backend: squeezenet1_1 (tests/models/export.py) on
+// xnnpack, whose snapshot has no Concat. Skips where either is absent, or
+// once xnnpack converts the model.
+TEST_F(DebugReduceTest, RealModelConversionErrorOnXnnpack) {
+  const char* env = std::getenv("NNPORT_MODELS_DIR");
+  const fs::path models = env != nullptr && *env != 0
+                              ? fs::path(env)
+                              : fs::path(NNPORT_SOURCE_DIR) / "tests" / "models" / "out";
+  const fs::path squeezenet = models / "squeezenet1_1" / "model.onnx";
+  if (!fs::exists(squeezenet))
+    GTEST_SKIP() << "no " << squeezenet << ": run tests/models/export.py";
+  const CliResult r = run_cli({"debug", "reduce", squeezenet.string(), "--backend", "xnnpack",
+                               "--out", out().string(), "--json"});
+  if (r.exit_code != 0 && (contains(r.err, "xnnpack") && (contains(r.err, "unknown backend") ||
+                                                          contains(r.err, "not available"))))
+    GTEST_SKIP() << "no xnnpack backend here: " << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = Json::parse(r.out);
+  if (!j["full_model_fails"].get<bool>()) GTEST_SKIP() << "xnnpack converts squeezenet1_1 now";
+  EXPECT_EQ(j["failure"], "conversion error");
+  ASSERT_EQ(j["nodes_after"], 1) << j.dump();
+  // The one node left is the one the full model's error names.
+  const std::string kept = j["kept_nodes"][0];
+  const std::string name = kept.substr(0, kept.rfind(" ("));
+  EXPECT_TRUE(contains(j["message"], "'" + name + "'")) << kept << " / " << j["message"];
+  EXPECT_LE(j["trials"].get<int>(), 30);
 }
 
 struct BadCase {
