@@ -55,16 +55,14 @@ using namespace debug_internal;  // NOLINT: the reduce room's pieces
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr char kWhat[] = "debug reduce: ";
-
 // A private folder for candidates and values, removed when the reduce ends.
 class ScratchDir {
  public:
   Status create() {
     std::string templ = (fs::temp_directory_path() / "nnport-reduce-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr)
-      return io_error(std::string(kWhat) + "cannot create a scratch folder in " +
-                      fs::temp_directory_path().string() + ": check TMPDIR and the free space");
+      return io_error("cannot create a scratch folder in " + fs::temp_directory_path().string() +
+                      ": check TMPDIR and the free space");
     path_ = templ;
     return Status::ok_status();
   }
@@ -81,20 +79,17 @@ class ScratchDir {
 Status check_options(const ReduceOptions& o) {
   const bool backend_mode = !o.backend.empty() || !o.deploy_cfg.empty();
   if (backend_mode == !o.check_command.empty())
-    return invalid_argument(std::string(kWhat) +
-                            (backend_mode ? "give either a backend (--backend / --deploy-cfg) or "
-                                            "--check, not both"
-                                          : "say what fails: --backend BACKEND (compared with "
-                                            "--reference) or --check COMMAND"));
+    return invalid_argument(std::string(backend_mode
+                                            ? "give either a backend (--backend / --deploy-cfg) or "
+                                              "--check, not both"
+                                            : "say what fails: --backend BACKEND (compared with "
+                                              "--reference) or --check COMMAND"));
   if (!o.fail_regex.empty() && o.check_command.empty())
-    return invalid_argument(std::string(kWhat) + "--fail-regex needs --check COMMAND");
-  if (!(o.timeout_s > 0))
-    return invalid_argument(std::string(kWhat) + "the trial timeout must be > 0 seconds");
-  if (!(o.atol >= 0) || !(o.rtol >= 0))
-    return invalid_argument(std::string(kWhat) + "atol and rtol must be >= 0");
-  if (o.max_trials < 1) return invalid_argument(std::string(kWhat) + "max trials must be >= 1");
-  if (o.reference.empty())
-    return invalid_argument(std::string(kWhat) + "the reference backend is empty");
+    return invalid_argument("--fail-regex needs --check COMMAND");
+  if (!(o.timeout_s > 0)) return invalid_argument("the trial timeout must be > 0 seconds");
+  if (!(o.atol >= 0) || !(o.rtol >= 0)) return invalid_argument("atol and rtol must be >= 0");
+  if (o.max_trials < 1) return invalid_argument("max trials must be >= 1");
+  if (o.reference.empty()) return invalid_argument("the reference backend is empty");
   return Status::ok_status();
 }
 
@@ -112,11 +107,10 @@ Result<DeployInfo> target_of(const std::string& model, const ReduceOptions& o) {
   }
   auto named = get_backend_name(t.deploy_cfg);
   if (!o.backend.empty() && named.ok() && *named != o.backend)
-    return invalid_argument(std::string(kWhat) + "--backend " + o.backend + " but " + o.deploy_cfg +
+    return invalid_argument("--backend " + o.backend + " but " + o.deploy_cfg +
                             " is for backend '" + *named +
                             "': drop --backend, or give that backend's deploy config");
-  if (o.backend.empty() && !named.ok())
-    return named.status().with_context(std::string(kWhat) + o.deploy_cfg);
+  if (o.backend.empty() && !named.ok()) return named.status().with_context(o.deploy_cfg);
   t.backend = o.backend.empty() ? *named : o.backend;
   t.deploy_cfg["backend_config"]["type"] = t.backend;
   t.task = get_task(t.deploy_cfg);
@@ -160,9 +154,8 @@ Status probe_backends(const std::vector<std::pair<std::string, std::string>>& ba
       120);
   if (!child.ok()) return child.status();
   if (child->ok()) return Status::ok_status();
-  if (child->exited && child->exit_code == 3)
-    return unavailable(std::string(kWhat) + child->output);
-  return internal_error(std::string(kWhat) + "looking up the backends ended with " +
+  if (child->exited && child->exit_code == 3) return unavailable(child->output);
+  return internal_error("looking up the backends ended with " +
                         core_internal::describe(*child, 120) + ": " + child->output);
 }
 
@@ -171,8 +164,7 @@ Result<NamedTensors> full_inputs(const OnnxModelInfo& info, const ReduceOptions&
   for (const auto& i : info.inputs) names.push_back(i.name);
   for (const auto& [name, tensor] : o.inputs)
     if (std::find(names.begin(), names.end(), name) == names.end())
-      return invalid_argument(std::string(kWhat) + "the model has no input '" + name + "'" +
-                              did_you_mean(name, names) +
+      return invalid_argument("the model has no input '" + name + "'" + did_you_mean(name, names) +
                               "; its inputs: " + (names.empty() ? std::string("none") : [&] {
                                 std::string s;
                                 for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
@@ -180,8 +172,8 @@ Result<NamedTensors> full_inputs(const OnnxModelInfo& info, const ReduceOptions&
                               }()));
   for (const auto& [name, shape] : o.shapes)
     if (std::find(names.begin(), names.end(), name) == names.end())
-      return invalid_argument(std::string(kWhat) + "--shape for '" + name +
-                              "', which the model has no input of" + did_you_mean(name, names));
+      return invalid_argument("--shape for '" + name + "', which the model has no input of" +
+                              did_you_mean(name, names));
   return make_inputs(info.inputs, o.inputs, o.shapes, o.seed);
 }
 
@@ -288,12 +280,11 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
   NNPORT_RETURN_IF_ERROR(check_options(o));
   NNPORT_ASSIGN_OR_RETURN(OnnxModelInfo info, inspect_onnx(model_arg));
   if (!info.external_data_files.empty())
-    return unimplemented(std::string(kWhat) + model_arg +
+    return unimplemented(model_arg +
                          " keeps its weights in external data files, which reduce cannot cut "
                          "yet: save it with the weights inline (onnx.save_model(m, path, "
                          "save_as_external_data=False)) and reduce that file");
-  if (info.nodes.empty())
-    return invalid_argument(std::string(kWhat) + model_arg + " has no nodes: nothing to reduce");
+  if (info.nodes.empty()) return invalid_argument(model_arg + " has no nodes: nothing to reduce");
   const std::string model = fs::absolute(model_arg).lexically_normal().string();
   const bool check_mode = !o.check_command.empty();
 
@@ -354,13 +345,13 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
        outcome_detail(first));
   if (first.inconclusive) {
     if (check_mode)
-      return invalid_argument(std::string(kWhat) +
-                              "the full model fails the check, but not the "
-                              "way --fail-regex says: " +
-                              first.why_inconclusive + "; its output: " + first.message +
-                              "\nfix the check command, or change --fail-regex to match this "
-                              "failure");
-    return unavailable(std::string(kWhat) + first.why_inconclusive);
+      return invalid_argument(
+          "the full model fails the check, but not the "
+          "way --fail-regex says: " +
+          first.why_inconclusive + "; its output: " + first.message +
+          "\nfix the check command, or change --fail-regex to match this "
+          "failure");
+    return unavailable(first.why_inconclusive);
   }
   report.kind = first.kind;
   report.message = first.message;
@@ -446,8 +437,7 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
   for (const auto& i : reduced.inputs) {
     const Tensor* value = best_feed.find(i.name);
     if (value == nullptr)
-      return internal_error(std::string(kWhat) + "no value for the reduced model's input '" +
-                            i.name + "'");
+      return internal_error("no value for the reduced model's input '" + i.name + "'");
     reduced_inputs.set(i.name, *value);
     report.reduced_inputs.push_back(i.name);
   }
