@@ -212,6 +212,18 @@ TEST_F(DebugReduceTest, CheckCommandWithoutPlaceholderGetsThePathAppended) {
   EXPECT_TRUE(kept == "relu1 (Relu)" || kept == "relu2 (Relu)") << kept;
 }
 
+TEST_F(DebugReduceTest, HangingTrialsAreKilledAtTheTimeout) {
+  // Every piece "hangs": each trial is killed after 0.3 s, and the search
+  // still ends, with a timeout as the failure.
+  const CliResult r = reduce("faulty_chain", {"--check", "sleep 5 # {model}", "--timeout", "0.3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "-> fails (timeout, timed out after 0.3 s)")) << r.err;
+  const Json s = read_json(out() / "summary.json");
+  EXPECT_EQ(s["failure"], "timeout");
+  EXPECT_EQ(s["nodes_after"], 1);
+  EXPECT_LT(s["seconds"].get<double>(), 5.0);  // no trial ran to the end of its sleep
+}
+
 TEST_F(DebugReduceTest, PassingModelSaysSoAndWritesNothing) {
   const CliResult r = reduce("faulty_chain", {"--deploy-cfg", config("faulty_plain")});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -139,7 +139,7 @@ Command add_debug_reduce_command(CLI::App& debug, GlobalOptions& g) {
       ->type_name("CFG");
   add_cfg_options_option(*sub, o->cfg_options,
                          "override a deploy config key, e.g. backend_config.perturb_op=Relu");
-  add_device_option(*sub, o->device);
+  sub->add_option("--device", o->device, "the backend's device (default cpu)")->type_name("DEVICE");
   add_input_options(*sub, o->inputs);
   sub->add_option("--atol", o->atol, "absolute tolerance of the mismatch check (>= 0)")
       ->capture_default_str()
@@ -170,7 +170,7 @@ Command add_debug_reduce_command(CLI::App& debug, GlobalOptions& g) {
       "  nnport debug reduce model.onnx --backend xnnpack\n"
       "  nnport debug reduce model.onnx --backend faulty --cfg-options "
       "backend_config.perturb_node=relu2 --out small\n"
-      "  nnport debug reduce model.onnx --deploy-cfg configs/generic/generic_opencv_static.py\n"
+      "  nnport debug reduce model.onnx --deploy-cfg configs/_base_/backends/opencv.py\n"
       "  nnport debug reduce model.onnx --check './my_check.sh {model}' --fail-regex 'Resize'\n"
       "  nnport debug reduce model.onnx --backend opencv --fold --input input=x.npy --json");
   return {sub, [o, &g] {
