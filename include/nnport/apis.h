@@ -143,16 +143,57 @@ NNPORT_API Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos
                                             const std::map<std::string, Shape>& shapes,
                                             uint64_t seed = 0);
 
+// Tolerances of compare_outputs: a default atol / rtol and, like
+// Polygraphy's `--atol out0:1e-3`, an own pair for some outputs by name.
+struct Tolerances {
+  double atol = 1e-5, rtol = 1e-3;                 // ONNX's backend tests use these
+  std::map<std::string, double> atol_of, rtol_of;  // output name -> its own
+  double atol_for(const std::string& output) const {
+    auto it = atol_of.find(output);
+    return it == atol_of.end() ? atol : it->second;
+  }
+  double rtol_for(const std::string& output) const {
+    auto it = rtol_of.find(output);
+    return it == rtol_of.end() ? rtol : it->second;
+  }
+};
+
+// Non-negative finite numbers, and every name in atol_of / rtol_of one of
+// `output_names` (else an error listing them, with "did you mean").
+NNPORT_API Status check_tolerances(const Tolerances& tolerances,
+                                   const std::vector<std::string>& output_names);
+
+// Statistics of one error over every element of an output. Median and
+// quantile are numpy's default (linear interpolation between the two
+// nearest ranks: np.quantile(err, q)).
+struct ErrorStats {
+  double max = 0, mean = 0, median = 0, quantile = 0;
+};
+
 // One output against its reference, numpy.allclose style:
 // |a - b| <= atol + rtol * |b| element-wise (NaN equals NaN, inf equals the
-// same inf). max_rel_err is max |a - b| / max(|b|, tiny). Cosine similarity
-// and SNR (include/nnport/metrics.h) are measured too.
+// same inf). The relative error is |a - b| / max(|b|, tiny) with tiny the
+// smallest normal float. A pair that matches by that rule (NaN and NaN,
+// inf and the same inf) has error 0; any other pair with a NaN or inf has
+// error inf, so max and mean are inf and median / quantile are inf only
+// when enough elements are (a quantile between a finite and an infinite
+// error is inf). Cosine similarity and SNR (include/nnport/metrics.h) are
+// measured too.
 struct OutputComparison {
   std::string name;
   DType dtype = DType::kUndefined, ref_dtype = DType::kUndefined;
   Shape shape, ref_shape;
-  double max_abs_err = 0, max_rel_err = 0;
+  double max_abs_err = 0, max_rel_err = 0;  // = abs_err.max, rel_err.max
   int64_t mismatches = 0, numel = 0;
+  double atol = 0, rtol = 0;    // the tolerances this output was judged by
+  double quantile = 0.99;       // the q of abs_err.quantile and rel_err.quantile
+  ErrorStats abs_err, rel_err;  // all 0 for an empty output
+  // The element with the largest absolute error (the first of equals), -1
+  // when there is none (empty or not compared): its flat (C-order) index,
+  // its index per dim, and both values there.
+  int64_t worst_index = -1;
+  std::vector<int64_t> worst_position;
+  double worst_value = 0, worst_ref_value = 0;
   // NaN when the values were not compared (reason) or hold NaN / inf.
   double cosine = std::numeric_limits<double>::quiet_NaN();
   double snr_db = std::numeric_limits<double>::quiet_NaN();
@@ -166,10 +207,17 @@ struct OutputComparison {
 // tolerances (< 1) they must match exactly.
 // With `goals` (metrics for lower precision: cosine, snr, topk), an output
 // passes when it meets every goal, whatever atol / rtol say (mismatches and
-// the max errors are still measured); a shape or element-type difference, or
+// the errors are still measured); a shape or element-type difference, or
 // a missing output, still fails it with a reason. Invalid goals
-// (check_metric_goals) fail every output with that error as the reason:
-// check them first.
+// (check_metric_goals) or tolerances (check_tolerances against the names of
+// both sides) or a quantile outside [0, 1] fail every output with that
+// error as the reason: check them first.
+NNPORT_API std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
+                                                         const NamedTensors& reference,
+                                                         const Tolerances& tolerances,
+                                                         const std::vector<MetricGoal>& goals = {},
+                                                         double quantile = 0.99);
+// The same with one atol / rtol for every output.
 NNPORT_API std::vector<OutputComparison> compare_outputs(const NamedTensors& outputs,
                                                          const NamedTensors& reference, double atol,
                                                          double rtol,

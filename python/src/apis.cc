@@ -125,6 +125,46 @@ std::vector<MetricGoal> goals_of(const py::handle& metrics) {
   return goals;
 }
 
+// atol= / rtol=: a number, or {output name: number} with '' for the others
+// (Polygraphy's convention); the default stays where neither says.
+void tolerance_of(const py::handle& value, const char* what, double& fallback,
+                  std::map<std::string, double>& per_output) {
+  auto number = [&](const py::handle& v, const std::string& where) {
+    if (!(py::isinstance<py::float_>(v) || py::isinstance<py::int_>(v)) ||
+        py::isinstance<py::bool_>(v))
+      throw py::value_error("verify: " + where + " must be a number >= 0, not " +
+                            std::string(py::str(py::type::of(v).attr("__name__"))));
+    const double d = v.cast<double>();
+    if (!(d >= 0) || !std::isfinite(d))
+      throw py::value_error("verify: " + where + " must be a finite number >= 0, not " +
+                            std::string(py::str(v)));
+    return d;
+  };
+  if (!py::isinstance(value, py::module_::import("collections.abc").attr("Mapping"))) {
+    fallback = number(value, what);
+    return;
+  }
+  for (auto [key, v] : py::dict(py::reinterpret_borrow<py::object>(value))) {
+    if (!py::isinstance<py::str>(key))
+      throw py::value_error(std::string("verify: ") + what + " keys are output names (str)");
+    const std::string name = key.cast<std::string>();
+    const double d = number(v, std::string(what) + "['" + name + "']");
+    if (name.empty())
+      fallback = d;
+    else
+      per_output[name] = d;
+  }
+}
+
+py::dict stats_dict(const ErrorStats& s) {
+  py::dict d;
+  d["max"] = s.max;
+  d["mean"] = s.mean;
+  d["median"] = s.median;
+  d["quantile"] = s.quantile;
+  return d;
+}
+
 // NaN (no value) as None; inf stays a float.
 py::object metric_value(double v) {
   return std::isnan(v) ? py::object(py::none()) : py::object(py::float_(v));
@@ -182,19 +222,26 @@ void init_apis(py::module_& m) {
   m.def(
       "verify",
       [](const py::handle& target, const py::handle& reference, const py::handle& expected,
-         const py::handle& inputs, const py::handle& shapes, uint64_t seed, double atol,
-         double rtol, const py::handle& backend, const py::handle& device,
-         const py::handle& metrics) {
+         const py::handle& inputs, const py::handle& shapes, uint64_t seed, const py::handle& atol,
+         const py::handle& rtol, const py::handle& backend, const py::handle& device,
+         const py::handle& metrics, double quantile) {
         if (reference.is_none() == expected.is_none())
           throw py::value_error("verify: give one reference: reference=BACKEND or expected=DIR");
-        if (!(atol >= 0) || !(rtol >= 0))
-          throw py::value_error("verify: atol and rtol must be numbers >= 0");
+        Tolerances tolerances;
+        tolerance_of(atol, "atol", tolerances.atol, tolerances.atol_of);
+        tolerance_of(rtol, "rtol", tolerances.rtol, tolerances.rtol_of);
+        if (!(quantile >= 0 && quantile <= 1))
+          throw py::value_error("verify: quantile must be in [0, 1]");
         const std::vector<MetricGoal> goals = goals_of(metrics);
         std::string t = path_from_object(target, "target");
         std::string b = backend.is_none() ? "" : backend.cast<std::string>();
         DeployInfo info = unwrap(resolve_target(t, b));
         if (!device.is_none()) info.device = device.cast<std::string>();
         std::unique_ptr<PyWrapper> w = wrapper_for(info);
+        std::vector<std::string> output_names;
+        for (const auto& o : w->wrapper().output_infos()) output_names.push_back(o.name);
+        Status known = check_tolerances(tolerances, output_names);
+        if (!known.ok()) throw py::value_error("verify: " + known.message());
         std::vector<py::object> keep;
         NamedTensors given =
             inputs.is_none() ? NamedTensors{} : w->checked_inputs(inputs, keep, /*complete=*/false);
@@ -230,7 +277,7 @@ void init_apis(py::module_& m) {
             ref.set(name, unwrap(read_npy(path)));
           }
         }
-        auto rows = compare_outputs(outputs, ref, atol, rtol, goals);
+        auto rows = compare_outputs(outputs, ref, tolerances, goals, quantile);
         bool all_pass = !rows.empty();
         py::list outs;
         for (const auto& r : rows) {
@@ -248,6 +295,20 @@ void init_apis(py::module_& m) {
               compared ? py::object(py::float_(r.max_rel_err)) : py::object(py::none());
           row["mismatches"] = r.mismatches;
           row["numel"] = r.numel;
+          row["atol"] = r.atol;
+          row["rtol"] = r.rtol;
+          row["abs_err"] = compared ? py::object(stats_dict(r.abs_err)) : py::object(py::none());
+          row["rel_err"] = compared ? py::object(stats_dict(r.rel_err)) : py::object(py::none());
+          if (compared && r.worst_index >= 0) {
+            py::dict worst;
+            worst["index"] = r.worst_index;
+            worst["position"] = py::tuple(py::cast(r.worst_position));
+            worst["value"] = r.worst_value;
+            worst["reference"] = r.worst_ref_value;
+            row["worst"] = worst;
+          } else {
+            row["worst"] = py::none();
+          }
           row["cosine"] = metric_value(r.cosine);
           row["snr_db"] = metric_value(r.snr_db);
           if (!goals.empty()) {
@@ -277,8 +338,9 @@ void init_apis(py::module_& m) {
         result["backend"] = info.backend;
         result["device"] = info.device;
         result["reference"] = label;
-        result["atol"] = atol;
-        result["rtol"] = rtol;
+        result["atol"] = tolerances.atol;
+        result["rtol"] = tolerances.rtol;
+        result["quantile"] = quantile;
         if (!goals.empty()) {
           py::list list;
           for (const auto& g : goals) {
@@ -300,13 +362,20 @@ void init_apis(py::module_& m) {
       py::arg("target"), py::arg("reference") = py::none(), py::arg("expected") = py::none(),
       py::arg("inputs") = py::none(), py::arg("shapes") = py::none(), py::arg("seed") = 0,
       py::arg("atol") = 1e-5, py::arg("rtol") = 1e-3, py::arg("backend") = py::none(),
-      py::arg("device") = py::none(), py::arg("metrics") = py::none(),
+      py::arg("device") = py::none(), py::arg("metrics") = py::none(), py::arg("quantile") = 0.99,
       R"doc(`nnport verify` from Python: run TARGET (a work dir or an .onnx file) and
 compare its outputs with a reference backend's on the same inputs
 (reference='onnxruntime') or with saved outputs (expected=DIR holding
 <output name>.npy; then every input must be given). Inputs not given are the
 CLI's seeded random ones (shapes= gives dynamic dims). An element passes when
-|out - ref| <= atol + rtol * |ref|. metrics= judges by accuracy goals
+|out - ref| <= atol + rtol * |ref|; atol= and rtol= are numbers, or dicts
+{output name: number} with '' for the other outputs ({'boxes': 1e-3, '':
+1e-5}), like `--atol boxes:1e-3 --atol 1e-5`; a name the target does not
+output is a ValueError. Each output's dict holds its 'atol', 'rtol', the
+statistics 'abs_err' and 'rel_err' ({'max', 'mean', 'median', 'quantile'},
+quantile= sets q, numpy's linear interpolation) and 'worst' ({'index': flat,
+'position': per dim, 'value', 'reference'}, the largest absolute error).
+metrics= judges by accuracy goals
 instead, as `--metric`: a list of names ('cosine', 'snr' in dB, 'topk', each
 with the CLI's default min: 0.99, 20, 0.98) or dicts {'metric': 'topk',
 'min': 0.9, 'k': 5}; an output passes when it meets every goal. Returns the

@@ -78,6 +78,127 @@ TEST(CompareOutputs, Float16AgainstFloat32AndInt64Exact) {
   EXPECT_FALSE(compare_outputs(one("y", a), one("y", b), 0, 0)[0].pass);
 }
 
+// Errors 0..9 in a shuffled order (so the order statistics must sort):
+// a = 2 + e, b = 2, exact in float. numpy: max 9, mean 4.5, median 4.5,
+// np.quantile(e, 0.99) = 8.91, np.quantile(e, 0.25) = 2.25; relative
+// errors are e / 2: np.quantile(e / 2, 0.99) = 4.455.
+TEST(CompareOutputs, StatisticsMatchNumpy) {
+  const std::vector<float> e = {3, 7, 0, 9, 1, 8, 2, 6, 4, 5};
+  std::vector<float> a, b(e.size(), 2.0f);
+  for (float v : e) a.push_back(2 + v);
+  Tolerances tol;  // the defaults: every element but the 0 fails
+  auto r = compare_outputs(one("y", floats(a)), one("y", floats(b)), tol, {}, 0.99);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].mismatches, 9);
+  EXPECT_DOUBLE_EQ(r[0].abs_err.max, 9);
+  EXPECT_DOUBLE_EQ(r[0].abs_err.mean, 4.5);
+  EXPECT_DOUBLE_EQ(r[0].abs_err.median, 4.5);
+  EXPECT_NEAR(r[0].abs_err.quantile, 8.91, 1e-12);
+  EXPECT_DOUBLE_EQ(r[0].rel_err.max, 4.5);
+  EXPECT_DOUBLE_EQ(r[0].rel_err.mean, 2.25);
+  EXPECT_DOUBLE_EQ(r[0].rel_err.median, 2.25);
+  EXPECT_NEAR(r[0].rel_err.quantile, 4.455, 1e-12);
+  EXPECT_DOUBLE_EQ(r[0].max_abs_err, 9) << "the old field stays the max";
+  EXPECT_EQ(r[0].quantile, 0.99);
+  EXPECT_EQ(r[0].atol, 1e-5);
+  EXPECT_EQ(r[0].rtol, 1e-3);
+  // The worst element is the 9 at flat index 3.
+  EXPECT_EQ(r[0].worst_index, 3);
+  EXPECT_EQ(r[0].worst_position, (std::vector<int64_t>{3}));
+  EXPECT_EQ(r[0].worst_value, 11);
+  EXPECT_EQ(r[0].worst_ref_value, 2);
+
+  auto q25 = compare_outputs(one("y", floats(a)), one("y", floats(b)), tol, {}, 0.25);
+  EXPECT_NEAR(q25[0].abs_err.quantile, 2.25, 1e-12);
+  EXPECT_DOUBLE_EQ(q25[0].abs_err.median, 4.5) << "the median does not depend on q";
+}
+
+// Shape [2, 3, 4]: the largest error (5) at [1, 0, 2] = flat 1*12 + 0*4 + 2
+// = 14 (numpy.unravel_index(14, (2, 3, 4))), and again at flat 20: the
+// first one is reported.
+TEST(CompareOutputs, WorstElementOfA3dTensor) {
+  std::vector<float> a(24, 1.0f), b(24, 1.0f);
+  a[5] = 2;    // error 1
+  a[14] = -4;  // error 5
+  a[20] = 6;   // error 5, later
+  auto r = compare_outputs(one("y", floats(a, {2, 3, 4})), one("y", floats(b, {2, 3, 4})), 0, 0);
+  EXPECT_EQ(r[0].worst_index, 14);
+  EXPECT_EQ(r[0].worst_position, (std::vector<int64_t>{1, 0, 2}));
+  EXPECT_EQ(r[0].worst_value, -4);
+  EXPECT_EQ(r[0].worst_ref_value, 1);
+  // 21 zeros, 1, 5, 5: median 0, mean 11 / 24.
+  EXPECT_DOUBLE_EQ(r[0].abs_err.median, 0);
+  EXPECT_DOUBLE_EQ(r[0].abs_err.mean, 11.0 / 24);
+}
+
+// Errors {0 (NaN vs NaN), inf (NaN vs 1), 1, 2}: max and mean inf; numpy's
+// median of [0, 1, 2, inf] is 1.5; the 0.99 quantile lies between 2 and inf:
+// inf here (numpy says nan).
+TEST(CompareOutputs, NonFiniteErrors) {
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  auto r =
+      compare_outputs(one("y", floats({nan, nan, 2, 4})), one("y", floats({nan, 1, 1, 2})), 0, 0);
+  EXPECT_EQ(r[0].mismatches, 3);
+  EXPECT_TRUE(std::isinf(r[0].abs_err.max));
+  EXPECT_TRUE(std::isinf(r[0].abs_err.mean));
+  EXPECT_DOUBLE_EQ(r[0].abs_err.median, 1.5);
+  EXPECT_TRUE(std::isinf(r[0].abs_err.quantile));
+  EXPECT_EQ(r[0].worst_index, 1);
+  EXPECT_TRUE(std::isnan(r[0].worst_value));
+}
+
+TEST(CompareOutputs, EmptyOutputHasNoWorstElement) {
+  auto r = compare_outputs(one("y", Tensor::empty(DType::kFloat32, {0, 3})),
+                           one("y", Tensor::empty(DType::kFloat32, {0, 3})), 0, 0);
+  EXPECT_TRUE(r[0].pass);
+  EXPECT_EQ(r[0].worst_index, -1);
+  EXPECT_TRUE(r[0].worst_position.empty());
+  EXPECT_EQ(r[0].abs_err.max, 0);
+  EXPECT_EQ(r[0].abs_err.median, 0);
+}
+
+// Both outputs are off by 1e-3 from 0 (|b| = 0, so rtol does not help):
+// atol 2e-3 for 'a' passes it; 'b' keeps the default 1e-5 and fails.
+TEST(CompareOutputs, PerOutputTolerance) {
+  NamedTensors out, ref;
+  out.set("a", floats({1e-3f}));
+  out.set("b", floats({1e-3f}));
+  ref.set("a", floats({0}));
+  ref.set("b", floats({0}));
+  Tolerances tol;
+  tol.atol_of["a"] = 2e-3;
+  auto r = compare_outputs(out, ref, tol);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_TRUE(r[0].pass) << r[0].reason;
+  EXPECT_EQ(r[0].atol, 2e-3);
+  EXPECT_FALSE(r[1].pass);
+  EXPECT_EQ(r[1].atol, 1e-5);
+  EXPECT_EQ(r[1].rtol, 1e-3);
+  tol.rtol_of["b"] = 0.5;  // 0.5 * |0| is still 0
+  EXPECT_FALSE(compare_outputs(out, ref, tol)[1].pass);
+}
+
+TEST(CompareOutputs, UnknownToleranceNameFailsEveryOutput) {
+  Tolerances tol;
+  tol.atol_of["logit"] = 1;
+  Status s = check_tolerances(tol, {"logits", "boxes"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "atol for unknown output 'logit' (did you mean 'logits'?); the outputs are "
+            "'logits', 'boxes'");
+  EXPECT_TRUE(check_tolerances(tol, {"logit"}).ok());
+  auto r = compare_outputs(one("y", floats({1})), one("y", floats({1})), tol);
+  EXPECT_FALSE(r[0].pass);
+  EXPECT_NE(r[0].reason.find("unknown output 'logit'"), std::string::npos) << r[0].reason;
+
+  Tolerances negative;
+  negative.rtol_of["y"] = -1;
+  EXPECT_FALSE(check_tolerances(negative, {"y"}).ok());
+  auto q = compare_outputs(one("y", floats({1})), one("y", floats({1})), Tolerances{}, {}, 1.5);
+  EXPECT_FALSE(q[0].pass);
+  EXPECT_EQ(q[0].reason, "quantile 1.5 is outside [0, 1]");
+}
+
 TEST(Summarize, AllNanIsNanNotZero) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   auto s = summarize(floats({nan, nan}));

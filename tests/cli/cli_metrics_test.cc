@@ -117,8 +117,10 @@ TEST_F(CliMetricsTest, WithoutMetricOutputIsAsBefore) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "backend onnxruntime vs reference onnxruntime  (atol 1e-05, rtol 0.001)\n"
-            "output  shape               max abs err   max rel err   mismatches      result\n"
-            "output  [1, 8]              0             0             0/8             PASS\n"
+            "output  shape               max abs err   max rel err   median abs err  p99 abs err   "
+            "mismatches      result\n"
+            "output  [1, 8]              0             0             0               0             "
+            "0/8             PASS\n"
             "PASS: 1 output(s)\n");
   CliResult j =
       run_cli({"verify", model("tiny_mlp").string(), "--reference", "onnxruntime", "--json"});
@@ -129,7 +131,8 @@ TEST_F(CliMetricsTest, WithoutMetricOutputIsAsBefore) {
   for (const auto& [key, value] : doc["outputs"][0].items()) keys.push_back(key);
   EXPECT_EQ(keys, (std::vector<std::string>{"name", "dtype", "shape", "reference_dtype",
                                             "reference_shape", "max_abs_err", "max_rel_err",
-                                            "mismatches", "numel", "pass", "reason"}));
+                                            "mismatches", "numel", "atol", "rtol", "abs_err",
+                                            "rel_err", "worst", "pass", "reason"}));
 }
 
 // Command-line mistakes are usage errors (exit 2), found before any model runs.

@@ -11,6 +11,7 @@
 #include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
 #include "nnport/registry.h"
+#include "saved_inputs.h"
 
 namespace nnport::cli {
 
@@ -215,6 +216,10 @@ void add_input_options(CLI::App& sub, InputOptions& o) {
                  "NAME=1x3x224x224: the full shape of a random input with dynamic dims "
                  "(repeatable)")
       ->type_name("NAME=SHAPE");
+  sub.add_option("--input-dir", o.input_dir,
+                 "read the inputs from a folder --save-inputs wrote (or a folder of NAME.npy); "
+                 "every input must be there or given by --input")
+      ->type_name("DIR");
   sub.add_option("--seed", o.seed, "seed of the random inputs")
       ->capture_default_str()
       ->check(whole_number());
@@ -251,6 +256,7 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
   };
   // Names first: a typo is the first thing to hear about, whatever else is wrong.
   std::vector<std::pair<std::string, std::string>> files;
+  std::map<std::string, std::string> given_by;  // input -> "--input FILE" or "--input-dir DIR"
   for (const auto& arg : o.inputs) {
     std::string name, file;
     if (arg.find('=') == std::string::npos && infos.size() == 1) {
@@ -261,20 +267,33 @@ Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions
       std::tie(name, file) = nv;
     }
     if (!known(name)) return unknown_input("--input " + arg, name, names);
-    for (const auto& f : files)
-      if (f.first == name) return invalid_argument("--input '" + name + "' is given twice");
+    if (given_by.count(name)) return invalid_argument("--input '" + name + "' is given twice");
     files.emplace_back(name, file);
+    given_by[name] = "--input (" + file + ")";
+  }
+  if (!o.input_dir.empty()) {
+    NNPORT_ASSIGN_OR_RETURN(auto saved, saved_input_files(o.input_dir, names));
+    for (const auto& [name, file] : saved) {
+      if (given_by.count(name))
+        return invalid_argument("input '" + name + "' is given by both " + given_by[name] +
+                                " and --input-dir (" + file + "): drop one of them");
+      files.emplace_back(name, file);
+      given_by[name] = "--input-dir (" + file + ")";
+    }
+    for (const auto& name : names)  // pinned data means all of it
+      if (!given_by.count(name))
+        return invalid_argument("--input-dir '" + o.input_dir + "' has no file for input '" + name +
+                                "': add --input " + name + "=FILE.npy");
   }
   std::map<std::string, Shape> shapes;
   for (const auto& arg : o.shapes) {
     NNPORT_ASSIGN_OR_RETURN(auto nv, split_named(arg, "--shape"));
     const std::string& name = nv.first;
     if (!known(name)) return unknown_input("--shape " + arg, name, names);
-    for (const auto& f : files)
-      if (f.first == name)
-        return invalid_argument("input '" + name + "' is given by both --input (" + f.second +
-                                ") and --shape " + arg +
-                                "; a file brings its own shape: drop one of them");
+    if (given_by.count(name))
+      return invalid_argument("input '" + name + "' is given by both " + given_by[name] +
+                              " and --shape " + arg +
+                              "; a file brings its own shape: drop one of them");
     if (shapes.count(name)) return invalid_argument("--shape '" + name + "' is given twice");
     auto shape = parse_shape(nv.second);
     if (!shape.ok()) return invalid_argument("--shape " + arg + ": " + shape.status().message());

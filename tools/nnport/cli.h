@@ -91,6 +91,7 @@ void print_json(const Config& doc);
 // Inputs of run/verify: files, shapes for dynamic dims, seed for the rest.
 struct InputOptions {
   std::vector<std::string> inputs;  // NAME=FILE.npy (or FILE.npy for a one-input model)
+  std::string input_dir;            // --input-dir: a --save-inputs folder (saved_inputs.h)
   std::vector<std::string> shapes;  // NAME=1x3x224x224
   uint64_t seed = 0;
 };
@@ -100,7 +101,9 @@ struct PreparedInputs {
   std::map<std::string, std::string> sources;  // name -> file path or "random (seed N)"
 };
 // Checks every name first (unknown --input / --shape names, an input given
-// by both), then reads the files, makes the rest, then Wrapper::check_inputs.
+// by two of --input, --input-dir and --shape; with --input-dir every input
+// must come from a file), then reads the files, makes the rest, then
+// Wrapper::check_inputs.
 Result<PreparedInputs> prepare_inputs(const Wrapper& wrapper, const InputOptions& o);
 
 // The wrapper of run/verify for a resolved target (device already chosen).

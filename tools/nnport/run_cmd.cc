@@ -4,11 +4,12 @@
 
 #include "cli.h"
 #include "nnport/npy.h"
+#include "saved_inputs.h"
 
 namespace nnport::cli {
 Command add_run_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
-    std::string target, backend, output_dir, device;
+    std::string target, backend, output_dir, device, save_inputs_dir;
     InputOptions inputs;
     bool json = false;
   };
@@ -25,6 +26,7 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
                   "write each output to DIR/<output name>.npy ('/' in a name becomes '_'; "
                   "names that collide get _1, _2, ...)")
       ->type_name("DIR");
+  add_save_inputs_option(*sub, o->save_inputs_dir);
   sub->add_flag("--json", o->json, "print the inputs and outputs as one JSON document");
   sub->footer(
       "Prints each output's name, element type, shape, min/max/mean and first values.\n"
@@ -32,6 +34,7 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
       "Examples:\n"
       "  nnport run work/resnet18\n"
       "  nnport run model.onnx --input input=input.npy --output-dir out\n"
+      "  nnport run model.onnx --save-inputs pinned && nnport run model.onnx --input-dir pinned\n"
       "  nnport run mobilenet_v2.onnx --shape input=4x3x224x224 --seed 7 --json");
   return {sub, [o, &g] {
             const char* cmd = "run";
@@ -47,6 +50,10 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
             if (!wrapper.ok()) return fail(cmd, wrapper.status());
             auto inputs = prepare_inputs(*wrapper, o->inputs);
             if (!inputs.ok()) return fail(cmd, inputs.status());
+            if (!o->save_inputs_dir.empty()) {  // before the run: a crash is worth repeating
+              Status saved = save_inputs(o->save_inputs_dir, inputs->tensors);
+              if (!saved.ok()) return fail(cmd, saved);
+            }
             auto outputs = forward_for(*wrapper, *info, o->target, inputs->tensors);
             if (!outputs.ok()) return fail(cmd, outputs.status());
 
@@ -90,17 +97,21 @@ Command add_run_command(CLI::App& app, GlobalOptions& g) {
                      {"first", first},
                      {"file", written.count(name) ? Config(written[name]) : Config(nullptr)}});
               }
-              print_json({{"target", o->target},
-                          {"backend", info->backend},
-                          {"device", info->device},
-                          {"inputs", ins},
-                          {"outputs", outs}});
+              Config doc = {{"target", o->target},
+                            {"backend", info->backend},
+                            {"device", info->device},
+                            {"inputs", ins}};
+              if (!o->save_inputs_dir.empty()) doc["saved_inputs"] = o->save_inputs_dir;
+              doc["outputs"] = outs;
+              print_json(doc);
               return kExitOk;
             }
             std::cout << "backend: " << info->backend << "  device: " << info->device << "\n";
             for (const auto& [name, t] : inputs->tensors)
               std::cout << "input  " << name << "  " << dtype_name(t.dtype()) << "  "
                         << format_shape(t.shape()) << "  from " << inputs->sources[name] << "\n";
+            if (!o->save_inputs_dir.empty())
+              std::cout << "saved the inputs in " << o->save_inputs_dir << "\n";
             for (const auto& [name, t] : *outputs) {
               TensorSummary s = summarize(t);
               std::cout << "output " << name << "  " << dtype_name(t.dtype()) << "  "

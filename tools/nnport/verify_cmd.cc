@@ -7,14 +7,12 @@
 
 #include "cli.h"
 #include "nnport/npy.h"
+#include "saved_inputs.h"
 #include "verify_goals.h"
+#include "verify_stats.h"
 
 namespace nnport::cli {
 namespace {
-
-// ONNX's own backend tests use rtol 1e-3, atol 1e-5.
-constexpr double kDefaultAtol = 1e-5;
-constexpr double kDefaultRtol = 1e-3;
 
 // The reference backend's outputs on the same inputs.
 Result<NamedTensors> run_reference(const DeployInfo& info, const std::string& backend,
@@ -49,10 +47,11 @@ Result<NamedTensors> read_expected(const std::string& dir, const NamedTensors& o
 
 Command add_verify_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
-    std::string target, backend, reference, expected_dir, device;
+    std::string target, backend, reference, expected_dir, device, save_inputs_dir;
     InputOptions inputs;
-    double atol = kDefaultAtol, rtol = kDefaultRtol;
-    bool json = false;
+    std::vector<std::string> atol, rtol;  // [OUTPUT:]NUMBER entries (verify_stats.h)
+    double quantile = 0.99;
+    bool json = false, stats = false;
     GoalOptions goals;
   };
   auto o = std::make_shared<Options>();
@@ -68,20 +67,32 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
   sub->add_option("--backend", o->backend, "run the target on this backend instead");
   add_device_option(*sub, o->device);
   add_input_options(*sub, o->inputs);
-  sub->add_option("--atol", o->atol, "absolute tolerance (>= 0)")
-      ->capture_default_str()
-      ->check(non_negative_number());
-  sub->add_option("--rtol", o->rtol, "relative tolerance (>= 0)")
-      ->capture_default_str()
-      ->check(non_negative_number());
   auto one_each = [&](const char* name, std::vector<std::string>& to, const char* type,
-                      const char* help) {
+                      const std::string& help) {
     return sub->add_option(name, to, help)
         ->type_name(type)
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   };
+  add_save_inputs_option(*sub, o->save_inputs_dir);
+  const Tolerances defaults;
+  one_each("--atol", o->atol, "[OUTPUT:]X",
+           "absolute tolerance >= 0 (default " + format_number(defaults.atol) +
+               "); OUTPUT:X for one output (split at the last ':'); repeatable")
+      ->check(tolerance_entry());
+  one_each("--rtol", o->rtol, "[OUTPUT:]X",
+           "relative tolerance >= 0 (default " + format_number(defaults.rtol) +
+               "); OUTPUT:X for one output; repeatable")
+      ->check(tolerance_entry());
+  sub->add_option("--quantile", o->quantile,
+                  "the quantile of the errors to show besides max, mean and median")
+      ->type_name("Q")
+      ->capture_default_str()
+      ->check(quantile_value());
+  sub->add_flag("--stats", o->stats,
+                "print every output's error statistics (max, mean, median, quantile of the "
+                "absolute and relative error) and its worst element");
   o->goals.metric = one_each("--metric", o->goals.metrics, "NAME",
                              "judge by an accuracy goal instead of atol/rtol: cosine, snr (dB) or "
                              "topk; repeatable");
@@ -93,7 +104,9 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
   sub->footer(
       "An element passes when |out - ref| <= atol + rtol * |ref| (numpy.allclose; NaN\n"
       "matches NaN). Per output: max abs error, max rel error |out - ref| / |ref|, the\n"
-      "number of elements that fail, PASS or FAIL. Exit 0 if every output passes, else 1.\n"
+      "median and --quantile of the abs error, the number of elements that fail, PASS or\n"
+      "FAIL; the worst element of an output that fails. Exit 0 if every output passes,\n"
+      "else 1. --atol out0:1e-3 --atol 1e-5: 1e-3 for out0, 1e-5 for the others.\n"
       "Give exactly one of --reference BACKEND and --expected DIR.\n"
       "With --metric (for fp16 / int8 models) an output passes when it meets every goal:\n"
       "  cosine  sum(out*ref) / sqrt(sum(out^2) * sum(ref^2))       default --min 0.99\n"
@@ -104,6 +117,9 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
       "Examples:\n"
       "  nnport verify work/resnet18 --reference onnxruntime\n"
       "  nnport verify work --reference onnxruntime --input input=x.npy --atol 1e-4 --json\n"
+      "  nnport verify work --reference onnxruntime --atol boxes:1e-3 --atol 1e-5 --stats\n"
+      "  nnport verify work --reference onnxruntime --save-inputs pinned\n"
+      "  nnport verify work --reference onnxruntime --input-dir pinned\n"
       "  nnport verify work --input input=x.npy --expected pytorch_outputs/ --atol 1e-4\n"
       "  nnport verify int8_work --reference onnxruntime --metric cosine --min 0.999 \\\n"
       "      --metric topk --k 5 --min 0.99");
@@ -113,6 +129,11 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
             if (!plugins.ok()) return fail(cmd, plugins);
             if (o->reference.empty() == o->expected_dir.empty()) {  // a command-line error
               fail(cmd, "give one reference: --reference BACKEND or --expected DIR");
+              return kExitUsage;
+            }
+            auto tolerances = tolerances_from(o->atol, o->rtol, Tolerances{});
+            if (!tolerances.ok()) {  // a command-line error
+              fail(cmd, tolerances.status());
               return kExitUsage;
             }
             auto goals = goals_from(*sub, o->goals);
@@ -126,8 +147,16 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
             if (!o->device.empty()) info->device = o->device;
             auto wrapper = build_wrapper_for(*info, o->target, !o->device.empty());
             if (!wrapper.ok()) return fail(cmd, wrapper.status());
+            std::vector<std::string> output_names;
+            for (const auto& info : wrapper->output_infos()) output_names.push_back(info.name);
+            Status known = check_tolerances(*tolerances, output_names);
+            if (!known.ok()) return fail(cmd, known);
             auto inputs = prepare_inputs(*wrapper, o->inputs);
             if (!inputs.ok()) return fail(cmd, inputs.status());
+            if (!o->save_inputs_dir.empty()) {  // before the run: a crash is worth repeating
+              Status saved = save_inputs(o->save_inputs_dir, inputs->tensors);
+              if (!saved.ok()) return fail(cmd, saved);
+            }
             if (!o->expected_dir.empty())  // stored outputs only match the inputs that made them
               for (const auto& [name, source] : inputs->sources)
                 if (source.rfind("random", 0) == 0)
@@ -143,7 +172,7 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                                 : read_expected(o->expected_dir, *outputs);
             if (!expected.ok()) return fail(cmd, expected.status());
 
-            auto rows = compare_outputs(*outputs, *expected, o->atol, o->rtol, *goals);
+            auto rows = compare_outputs(*outputs, *expected, *tolerances, *goals, o->quantile);
             bool all = !rows.empty();
             for (const auto& r : rows) all = all && r.pass;
             if (o->json) {
@@ -158,6 +187,7 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                               {"max_rel_err", compared(r) ? number_json(r.max_rel_err) : nullptr},
                               {"mismatches", r.mismatches},
                               {"numel", r.numel}};
+                add_stats_json(row, r);
                 if (with_goals) {  // without goals the document stays as it always was
                   row["cosine"] = metric_json(r.cosine);
                   row["snr_db"] = metric_json(r.snr_db);
@@ -167,9 +197,11 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                 row["reason"] = r.reason;
                 outs.push_back(std::move(row));
               }
-              Config doc = {{"target", o->target},    {"backend", info->backend},
-                            {"device", info->device}, {"reference", reference_label},
-                            {"atol", o->atol},        {"rtol", o->rtol}};
+              Config doc = {{"target", o->target},      {"backend", info->backend},
+                            {"device", info->device},   {"reference", reference_label},
+                            {"atol", tolerances->atol}, {"rtol", tolerances->rtol},
+                            {"quantile", o->quantile}};
+              if (!o->save_inputs_dir.empty()) doc["saved_inputs"] = o->save_inputs_dir;
               if (with_goals) {
                 Config list = Config::array();
                 for (const auto& goal : *goals)
@@ -188,15 +220,18 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
               std::cout << "backend " << info->backend << " vs reference " << reference_label
                         << "  (goals: " << join(texts, ", ") << ")\n";
               print_goal_table(rows, *goals);
+              if (o->stats) print_stats(rows, true);
               std::cout << (all ? "PASS" : "FAIL") << ": " << rows.size() << " output(s)\n";
             } else {
               std::cout << "backend " << info->backend << " vs reference " << reference_label
-                        << "  (atol " << format_number(o->atol) << ", rtol "
-                        << format_number(o->rtol) << ")\n";
+                        << "  (" << tolerances_text(*tolerances) << ")\n";
+              const std::string q = quantile_label(o->quantile) + " abs err";
               size_t w = 8;
               for (const auto& r : rows) w = std::max(w, r.name.size() + 2);
               std::cout << pad("output", w) << pad("shape", 20) << pad("max abs err", 14)
-                        << pad("max rel err", 14) << pad("mismatches", 16) << "result\n";
+                        << pad("max rel err", 14) << pad("median abs err", 16)
+                        << pad(q, std::max<size_t>(14, q.size() + 2)) << pad("mismatches", 16)
+                        << "result\n";
               for (const auto& r : rows) {
                 if (!compared(r)) {  // no numbers to show: say why instead
                   std::cout << pad(r.name, w) << pad(format_shape(r.shape), 20) << "FAIL  ("
@@ -206,11 +241,15 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                 std::cout << pad(r.name, w) << pad(format_shape(r.shape), 20)
                           << pad(format_number(r.max_abs_err), 14)
                           << pad(format_number(r.max_rel_err), 14)
+                          << pad(format_number(r.abs_err.median), 16)
+                          << pad(format_number(r.abs_err.quantile),
+                                 std::max<size_t>(14, q.size() + 2))
                           << pad(std::to_string(r.mismatches) + "/" + std::to_string(r.numel), 16)
                           << (r.pass ? "PASS" : "FAIL");
                 if (!r.reason.empty()) std::cout << "  (" << r.reason << ")";
                 std::cout << "\n";
               }
+              print_stats(rows, o->stats);
               std::cout << (all ? "PASS" : "FAIL") << ": " << rows.size() << " output(s)\n";
             }
             if (!all) {
@@ -220,8 +259,8 @@ Command add_verify_command(CLI::App& app, GlobalOptions& g) {
                                        reference_label + ": " + r.reason);
               if (with_goals)
                 return fail(cmd, "outputs miss their accuracy goals: " + missed_goals(rows));
-              return fail(cmd, "outputs differ from the reference beyond atol " +
-                                   format_number(o->atol) + " / rtol " + format_number(o->rtol));
+              return fail(cmd, "outputs differ from the reference beyond their tolerances: " +
+                                   failed_values(rows));
             }
             return kExitOk;
           }};
