@@ -2,7 +2,7 @@
 // `nnport debug` — the prefix that computes chosen tensors (diverge's
 // bisection) and an arbitrary set of nodes with the tensors they read from
 // outside made graph inputs (reduce). Paths in, paths out: callers need no
-// onnx header.
+// onnx header. Exported (NNPORT_API) for graph_cut_test only.
 #ifndef NNPORT_SRC_ONNX_GRAPH_CUT_H_
 #define NNPORT_SRC_ONNX_GRAPH_CUT_H_
 
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nnport/export.h"
 #include "nnport/status.h"
 #include "nnport/tensor.h"
 
@@ -21,14 +22,16 @@ namespace nnport::onnx_internal {
 // read, the model's opset imports, ir_version and metadata; `outputs`
 // become the graph outputs, in that order, typed by shape inference (a
 // tensor inference cannot type is an error naming it). Node order is kept
-// (topological). Everything else is dropped.
-Status extract_prefix(const std::string& in_path, const std::string& out_path,
-                      const std::vector<std::string>& outputs);
+// (topological). Everything else is dropped. The written model passes the
+// checker. Models with external-data weights are refused (for now).
+NNPORT_API Status extract_prefix(const std::string& in_path, const std::string& out_path,
+                                 const std::vector<std::string>& outputs);
 
 // Keep only the main graph's nodes at `node_indices` (positions in file
 // order, any order, no duplicates). A tensor a kept node reads that no kept
 // node makes and that is neither an initializer nor a graph input of the
-// model becomes a graph input typed and shaped like its value in
+// model (the outer tensors an If/Loop body reads by name count as reads of
+// its node) becomes a graph input typed and shaped like its value in
 // `boundary_values` (required for every such tensor; missing ones are an
 // error naming them) — or, with fold, an initializer holding that value.
 // Graph outputs: `outputs` when given; else every tensor a kept node makes
@@ -41,13 +44,13 @@ struct SubgraphSpec {
   NamedTensors boundary_values;
   bool fold = false;
 };
-Status extract_subgraph(const std::string& in_path, const std::string& out_path,
-                        const SubgraphSpec& spec);
+NNPORT_API Status extract_subgraph(const std::string& in_path, const std::string& out_path,
+                                   const SubgraphSpec& spec);
 
 // The tensors a set of kept nodes reads from outside it (what
 // extract_subgraph turns into graph inputs), in first-use order.
-Result<std::vector<std::string>> boundary_tensors(const std::string& in_path,
-                                                  const std::vector<int64_t>& node_indices);
+NNPORT_API Result<std::vector<std::string>> boundary_tensors(
+    const std::string& in_path, const std::vector<int64_t>& node_indices);
 
 }  // namespace nnport::onnx_internal
 

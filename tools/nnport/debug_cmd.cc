@@ -12,6 +12,7 @@ std::vector<Command> add_debug_commands(CLI::App& app, GlobalOptions& g) {
       "shrink the model to the smallest failing graph (reduce)");
   debug->require_subcommand(1);
   std::vector<Command> commands;
+  commands.push_back(add_debug_reduce_command(*debug, g));
   (void)g;
   return commands;
 }
