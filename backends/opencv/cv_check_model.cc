@@ -5,6 +5,7 @@
 
 #include "nnport/onnx_model.h"
 
+#include "cv_crash_patterns.h"
 #include "cv_op_table.h"
 #include "cv_options.h"
 
@@ -82,6 +83,12 @@ std::vector<plugin::NodeSupport> check_model(const plugin::CheckArgs& args) {
   out.reserve(model->nodes.size());
   for (const OnnxNodeInfo& node : model->nodes)
     out.push_back(verdict(node, initializers, options.rewrites));
+  // to_backend refuses these graphs (after the rewrites, fold_constants
+  // steps aside for CELU; an initializer alpha in the model stays).
+  for (const CrashPattern& p : find_crash_patterns(*model)) {
+    out[p.node].supported = false;
+    out[p.node].reason = p.description + ": " + p.why;
+  }
   return out;
 }
 

@@ -2,8 +2,11 @@
 
 #include <opencv2/dnn.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
+#include "cv_crash_patterns.h"
 #include "cv_errors.h"
 #include "cv_model_io.h"
 #include "cv_options.h"
@@ -18,6 +21,38 @@ std::string join(const std::vector<std::string>& items) {
   std::string s;
   for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
   return s.empty() ? "none" : s;
+}
+
+void rewrite(const std::string& ir, const std::string& out, const OnnxRewriteOptions& options) {
+  plugin::log(NNPORT_LOG_INFO, "opencv: rewriting '" + ir + "' into '" + out +
+                                   "' with passes: " + join(options.passes));
+  if (const Status s = rewrite_onnx(ir, out, options); !s.ok()) {
+    throw Error(static_cast<nnport_code>(s.code()),
+                "opencv: rewriting '" + ir + "' for OpenCV failed: " + s.message());
+  }
+}
+
+// Rewrites ir into out, steering clear of the graphs OpenCV's importer
+// crashes on (cv_crash_patterns.h): where fold_constants made one, the model
+// is rewritten again without it; one the model holds itself is refused.
+void rewrite_avoiding_crashes(const std::string& ir, const std::string& out,
+                              OnnxRewriteOptions options) {
+  rewrite(ir, out, options);
+  const auto celu = find_celu_with_initializer_alpha(inspect_model(out));
+  auto fold = std::find(options.passes.begin(), options.passes.end(), "fold_constants");
+  if (celu && fold != options.passes.end()) {
+    plugin::log(NNPORT_LOG_INFO, "opencv: leaving out the rewrite fold_constants: it makes " +
+                                     celu->description + ", and OpenCV 4.6 crashes importing that");
+    options.passes.erase(fold);
+    rewrite(ir, out, options);
+  }
+  try {
+    require_no_crash_pattern(inspect_model(out), ir);
+  } catch (const Error&) {
+    std::error_code ec;
+    fs::remove(out, ec);
+    throw;
+  }
 }
 
 }  // namespace
@@ -50,7 +85,7 @@ std::vector<std::string> to_backend(const plugin::ConvertArgs& args) {
     throw Error(NNPORT_IO_ERROR, "opencv: work dir '" + args.work_dir + "' is not a directory");
   }
   const OnnxModelInfo info = inspect_model(ir);
-  require_float_inputs(info);
+  require_convertible_inputs(info);
 
   const std::string out =
       (fs::path(args.work_dir) / (fs::path(ir).stem().string() + ".opencv.onnx")).string();
@@ -58,15 +93,10 @@ std::vector<std::string> to_backend(const plugin::ConvertArgs& args) {
     throw Error(NNPORT_INVALID_ARGUMENT, "opencv: the converted model would overwrite its input '" +
                                              ir + "'; give the IR file another name");
   }
-  OnnxRewriteOptions rewrite;
-  rewrite.passes = options.rewrites;
-  rewrite.input_dims = image_input_dims(info, options.input_shape_wh);
-  plugin::log(NNPORT_LOG_INFO, "opencv: rewriting '" + ir + "' into '" + out +
-                                   "' with passes: " + join(options.rewrites));
-  if (const Status s = rewrite_onnx(ir, out, rewrite); !s.ok()) {
-    throw Error(static_cast<nnport_code>(s.code()),
-                "opencv: rewriting '" + ir + "' for OpenCV failed: " + s.message());
-  }
+  OnnxRewriteOptions rewrite_options;
+  rewrite_options.passes = options.rewrites;
+  rewrite_options.input_dims = image_input_dims(info, options.input_shape_wh);
+  rewrite_avoiding_crashes(ir, out, rewrite_options);
   // Load it once here: a graph OpenCV cannot import fails at convert, with
   // the node, not later at build_wrapper.
   try {

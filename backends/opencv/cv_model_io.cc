@@ -1,5 +1,7 @@
 #include "cv_model_io.h"
 
+#include "cv_dtype.h"
+
 namespace nnport::cv_backend {
 
 OnnxModelInfo inspect_model(const std::string& path) {
@@ -11,22 +13,23 @@ OnnxModelInfo inspect_model(const std::string& path) {
   return *info;
 }
 
-void require_float_inputs(const OnnxModelInfo& info) {
+void require_convertible_inputs(const OnnxModelInfo& info) {
   for (size_t i = 0; i < info.inputs.size(); ++i) {
-    if (info.inputs[i].dtype == DType::kFloat32) continue;
+    if (is_convertible(static_cast<nnport_dtype>(info.inputs[i].dtype))) continue;
     throw plugin::Error(NNPORT_UNIMPLEMENTED,
                         "opencv: model '" + info.path + "' input '" + info.inputs[i].name +
                             "' is " + info.input_details[i].onnx_type +
-                            "; the opencv backend takes float32 inputs only (OpenCV DNN has "
-                            "no int64 tensors). Use another backend such as onnxruntime, or "
-                            "export the model with float inputs");
+                            "; the opencv backend takes float32, float64, float16, int64, int32, "
+                            "int8, uint8 and bool inputs (converted to float32, which OpenCV "
+                            "DNN computes in). Use another backend such as onnxruntime");
   }
 }
 
-plugin::TensorInfo to_plugin_info(const TensorInfo& info, bool force_float) {
+plugin::TensorInfo to_plugin_info(const TensorInfo& info) {
   plugin::TensorInfo out;
   out.name = info.name;
-  out.dtype = force_float ? NNPORT_DTYPE_FLOAT32 : static_cast<nnport_dtype>(info.dtype);
+  const auto dtype = static_cast<nnport_dtype>(info.dtype);
+  out.dtype = is_convertible(dtype) ? dtype : NNPORT_DTYPE_FLOAT32;
   out.dims.assign(info.dims.begin(), info.dims.end());
   out.dim_names = info.dim_names;
   return out;

@@ -3,9 +3,10 @@
 #include <opencv2/core/utility.hpp>
 
 #include <algorithm>
-#include <cstring>
 
 #include "cv_batch_split.h"
+#include "cv_crash_patterns.h"
+#include "cv_dtype.h"
 #include "cv_errors.h"
 #include "cv_model_io.h"
 #include "cv_options.h"
@@ -100,11 +101,12 @@ std::unique_ptr<CvWrapper> CvWrapper::create(const plugin::BuildArgs& args) {
   }
   const std::string& path = args.backend_files[0];
   const OnnxModelInfo info = inspect_model(path);
-  require_float_inputs(info);
+  require_convertible_inputs(info);
+  require_no_crash_pattern(info, path);  // OpenCV would crash on these, not throw
 
   std::vector<plugin::TensorInfo> all_in, all_out;
-  for (const auto& i : info.inputs) all_in.push_back(to_plugin_info(i, false));
-  for (const auto& o : info.outputs) all_out.push_back(to_plugin_info(o, true));
+  for (const auto& i : info.inputs) all_in.push_back(to_plugin_info(i));
+  for (const auto& o : info.outputs) all_out.push_back(to_plugin_info(o));
   auto inputs = select(all_in, args.input_names, "input", /*must_cover_all=*/true);
   auto outputs = select(all_out, args.output_names, "output", /*must_cover_all=*/false);
 
@@ -134,8 +136,9 @@ void CvWrapper::set_inputs(plugin::InputView inputs) {
     const nnport_tensor& t = inputs[i];
     std::vector<int> sizes(t.dims, t.dims + t.rank);
     if (sizes.empty()) sizes.push_back(1);  // a scalar: one element
-    // A header over the host's memory: valid until execute returns.
-    cv::Mat blob(static_cast<int>(sizes.size()), sizes.data(), CV_32F, t.data);
+    // float32: a header over the host's memory, valid until execute returns;
+    // any other type: a float32 copy (cv_dtype.h).
+    cv::Mat blob = input_as_float(t, sizes);
     input_mats_.push_back(blob);
     try {
       net_.setInput(blob, t.name);
@@ -179,15 +182,14 @@ void CvWrapper::get_outputs(nnport_output* outputs, size_t count) {
   if (results_.size() != count) {
     throw Error(NNPORT_INTERNAL, "opencv: get_outputs called before execute");
   }
+  // Every output converted first: one refused (cv_dtype.h) leaves the host's
+  // outputs untouched, as the ABI asks of a failed call.
+  std::vector<std::vector<unsigned char>> bytes(count);
+  for (size_t i = 0; i < count; ++i)
+    bytes[i] = output_bytes(results_[i], outputs_[i].dtype, outputs_[i].name);
   for (size_t i = 0; i < count; ++i) {
-    cv::Mat m = results_[i].isContinuous() ? results_[i] : results_[i].clone();
-    if (m.depth() != CV_32F) m.convertTo(m, CV_32F);
-    std::vector<int64_t> dims = output_dims(m, outputs_[i].dims);
-    const size_t nbytes = m.total() * m.elemSize();
-    std::vector<unsigned char> bytes(nbytes);
-    std::memcpy(bytes.data(), m.data, nbytes);
-    plugin::give_vector(&outputs[i], outputs_[i].name.c_str(), NNPORT_DTYPE_FLOAT32,
-                        std::move(dims), std::move(bytes));
+    plugin::give_vector(&outputs[i], outputs_[i].name.c_str(), outputs_[i].dtype,
+                        output_dims(results_[i], outputs_[i].dims), std::move(bytes[i]));
   }
 }
 

@@ -1,11 +1,13 @@
 // A model loaded into cv::dnn::Net (OpenCV's own CPU backend). forward is
-//   set_inputs:  each input wrapped in a cv::Mat over the caller's memory (no
-//                copy) and handed to Net::setInput by name; OpenCV reshapes
-//                the net when a dim such as the batch changes
+//   set_inputs:  each input as a float32 cv::Mat (over the caller's memory
+//                when it is float32, a converted copy otherwise: cv_dtype.h)
+//                handed to Net::setInput by name; OpenCV reshapes the net
+//                when a dim such as the batch changes
 //   execute:     Net::forward for the output names; where OpenCV fails at
 //                batch > 1, one sample at a time (cv_batch_split.h)
 //   get_outputs: copies of the output Mats (OpenCV reuses its buffers on
-//                the next forward), each released by the host.
+//                the next forward) in the model's declared element types,
+//                each released by the host.
 #ifndef NNPORT_BACKENDS_OPENCV_CV_WRAPPER_H_
 #define NNPORT_BACKENDS_OPENCV_CV_WRAPPER_H_
 
@@ -38,7 +40,7 @@ class CvWrapper final : public plugin::Wrapper {
   std::string model_path_;  // for errors
   std::vector<plugin::TensorInfo> inputs_, outputs_;
   std::vector<cv::String> output_names_;
-  std::vector<cv::Mat> input_mats_;  // headers over the host's inputs, in inputs_ order
+  std::vector<cv::Mat> input_mats_;  // float32 inputs (headers or copies), inputs_ order
   std::vector<cv::Mat> results_;     // from the last execute, in outputs_ order
   bool split_allowed_ = true;        // backend_config.split_batch
   bool split_needed_ = false;        // a batch > 1 failed once: split from now on

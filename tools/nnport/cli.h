@@ -45,9 +45,11 @@ Command add_clean_command(CLI::App& app, GlobalOptions& g);
 Command add_check_model_command(CLI::App& app, GlobalOptions& g);
 Command add_bench_command(CLI::App& app, GlobalOptions& g);
 Command add_calibrate_command(CLI::App& app, GlobalOptions& g);
+Command add_conformance_command(CLI::App& app, GlobalOptions& g);
 // `nnport debug` and its subcommands (each one Command: they run alone).
 std::vector<Command> add_debug_commands(CLI::App& app, GlobalOptions& g);
 Command add_debug_diverge_command(CLI::App& debug, GlobalOptions& g);
+Command add_debug_reduce_command(CLI::App& debug, GlobalOptions& g);
 
 // ---- Command line ----
 

@@ -13,6 +13,7 @@ std::vector<Command> add_debug_commands(CLI::App& app, GlobalOptions& g) {
   debug->require_subcommand(1);
   std::vector<Command> commands;
   commands.push_back(add_debug_diverge_command(*debug, g));
+  commands.push_back(add_debug_reduce_command(*debug, g));
   return commands;
 }
 

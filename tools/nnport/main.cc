@@ -45,6 +45,7 @@ int run_main(int argc, char** argv) {
       nnport::cli::add_run_command(app, g),       nnport::cli::add_verify_command(app, g),
       nnport::cli::add_clean_command(app, g),     nnport::cli::add_check_model_command(app, g),
       nnport::cli::add_bench_command(app, g),     nnport::cli::add_calibrate_command(app, g)};
+  commands.push_back(nnport::cli::add_conformance_command(app, g));
   for (auto& c : nnport::cli::add_debug_commands(app, g)) commands.push_back(std::move(c));
   // Listed in --help; `nnport help [COMMAND]` is rewritten to `--help` before parsing.
   app.add_subcommand("help", "show this help, or a command's: nnport help COMMAND");
