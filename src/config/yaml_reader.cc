@@ -4,10 +4,16 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "config/config_internal.h"
 #include "config/py_lexer.h"
@@ -110,22 +116,97 @@ class YamlConverter {
         }
         return out;
       }
-      case YAML::NodeType::Map: {
-        Config out = Config::object();
-        for (const auto& kv : n) {
-          if (!kv.first.IsScalar()) return at(kv.first, "a mapping key must be a scalar");
-          const std::string& key = kv.first.Scalar();
-          if (!is_valid_utf8(key)) return at(kv.first, "key is not valid UTF-8");
-          NNPORT_ASSIGN_OR_RETURN(Config v, convert(kv.second, depth + 1));
-          out[key] = std::move(v);
-        }
-        return out;
-      }
+      case YAML::NodeType::Map:
+        return mapping(n, depth);
     }
     return Config(nullptr);
   }
 
  private:
+  // A mapping's own keys must differ (a repeated key is refused, naming both
+  // lines); "<<" merge keys (YAML 1.1, as PyYAML and so mmengine read them)
+  // bring in the keys of a mapping or a list of mappings, which the
+  // mapping's own keys override.
+  Result<Config> mapping(const YAML::Node& n, int depth) {
+    std::vector<std::pair<std::string, Config>> merged;  // from "<<", in PyYAML's order
+    Config own = Config::object();
+    std::unordered_map<std::string, YAML::Mark> seen;  // own keys -> where
+    std::optional<YAML::Mark> merge_seen;
+    for (const auto& kv : n) {
+      const YAML::Node& k = kv.first;
+      if (!k.IsScalar()) return at(k, "a mapping key must be a scalar");
+      const std::string& key = k.Scalar();
+      if (!is_valid_utf8(key)) return at(k, "key is not valid UTF-8");
+      if (is_merge_key(k)) {
+        if (merge_seen)
+          return at(k, "a second merge key '<<' (first on line " + line_of(*merge_seen) +
+                           "); merge several mappings with one: '<<: [*a, *b]'");
+        merge_seen = k.Mark();
+        NNPORT_RETURN_IF_ERROR(merge_from(kv.second, depth, merged));
+        continue;
+      }
+      if (auto [first, fresh] = seen.try_emplace(key, k.Mark()); !fresh)
+        return at(k, "duplicate key '" + shown(key) + "' (first on line " + line_of(first->second) +
+                         "); a key may appear once in a mapping: keep one of the two");
+      NNPORT_ASSIGN_OR_RETURN(Config v, convert(kv.second, depth + 1));
+      append_new_key(own, key, std::move(v));
+    }
+    if (merged.empty()) return own;
+    // Merged keys first, then the mapping's own; a key keeps its first place
+    // and its last value, so own keys override merged ones.
+    Config out = Config::object();
+    auto& items = object_items(out);
+    std::unordered_map<std::string, size_t> position;
+    auto put = [&](std::string key, Config v) {
+      auto [slot, fresh] = position.try_emplace(key, items.size());
+      if (fresh) {
+        append_new_key(out, std::move(key), std::move(v));
+      } else {
+        items[slot->second].second = std::move(v);
+      }
+    };
+    for (auto& [key, v] : merged) put(std::move(key), std::move(v));
+    for (auto& [key, v] : object_items(own)) put(key, std::move(v));
+    return out;
+  }
+
+  // A plain "<<" (or one tagged !!merge); a quoted "<<" is an ordinary key.
+  static bool is_merge_key(const YAML::Node& k) {
+    return k.Scalar() == "<<" && (k.Tag() == "?" || ends_with(k.Tag(), ":merge"));
+  }
+
+  // Appends the pairs a "<<" value brings: a mapping's, or those of a list of
+  // mappings where earlier mappings override later ones (so later ones come
+  // first, as PyYAML orders them).
+  Status merge_from(const YAML::Node& v, int depth,
+                    std::vector<std::pair<std::string, Config>>& out) {
+    std::vector<Config> sources;
+    if (v.IsMap()) {
+      NNPORT_ASSIGN_OR_RETURN(Config m, convert(v, depth + 1));
+      sources.push_back(std::move(m));
+    } else if (v.IsSequence()) {
+      if (depth + 1 >= kMaxConfigDepth) return at(v, too_deep_message());
+      for (const auto& item : v) {
+        if (!item.IsMap())
+          return at(item, "a merge key '<<' takes a list of mappings; this item is not a mapping");
+        NNPORT_ASSIGN_OR_RETURN(Config m, convert(item, depth + 2));
+        sources.push_back(std::move(m));
+      }
+      std::reverse(sources.begin(), sources.end());
+    } else {
+      return at(v,
+                "a merge key '<<' takes a mapping (e.g. '<<: *defaults') or a list of "
+                "mappings; quote it ('\"<<\"') for a key named <<");
+    }
+    for (Config& m : sources)
+      for (auto& [key, value] : object_items(m)) out.emplace_back(key, std::move(value));
+    return {};
+  }
+
+  static std::string line_of(const YAML::Mark& m) {
+    return std::to_string(m.is_null() ? 1 : m.line + 1);
+  }
+
   Status at(const YAML::Node& n, std::string_view msg) const {
     const YAML::Mark m = n.Mark();
     return syntax_error(origin_, m.is_null() ? 1 : m.line + 1, m.is_null() ? 1 : m.column + 1, msg);
@@ -173,12 +254,29 @@ class YamlConverter {
   size_t nodes_ = 0;
 };
 
+// 1-based line of the '---' that starts the second document: the last
+// marker line at or before where its content starts (an empty document has
+// no content mark: the last marker then).
+int second_document_line(std::string_view text, const YAML::Node& second) {
+  const size_t content_line = second.Mark().is_null() ? SIZE_MAX : second.Mark().line;
+  int found = second.Mark().is_null() ? 1 : static_cast<int>(content_line) + 1;
+  size_t line = 0;
+  for (size_t pos = 0; pos < text.size() && line <= content_line; ++line) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view l = text.substr(pos, end - pos);
+    if (l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'))
+      found = static_cast<int>(line) + 1;
+    pos = end + 1;
+  }
+  return found;
+}
+
 }  // namespace
 
 Result<Config> parse_yaml_text(std::string_view text, const std::string& origin) {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(std::string(text));
+    documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp stops at 500 levels ("bad file"), past our own limit; its
     // mark is where it stopped.
@@ -192,6 +290,15 @@ Result<Config> parse_yaml_text(std::string_view text, const std::string& origin)
   } catch (const std::exception& e) {
     return syntax_error(origin, 1, 1, std::string("invalid YAML: ") + e.what());
   }
+  // A config is one document (PyYAML's yaml.load refuses a second one too);
+  // a second one dropped silently would lose the keys it sets.
+  if (documents.size() > 1) {
+    return syntax_error(origin, second_document_line(text, documents[1]), 1,
+                        "a second YAML document starts here; a config is one document: remove "
+                        "this '---' and what follows, or put it in a file of its own");
+  }
+  if (documents.empty()) return Config::object();
+  const YAML::Node& root = documents[0];
   if (!root.IsDefined() || root.IsNull()) return Config::object();
   if (!root.IsMap()) {
     return invalid_argument(origin +
