@@ -74,5 +74,26 @@ INSTANTIATE_TEST_SUITE_P(
                  "cfg.yaml:3:1: a second YAML document"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Merge keys nest like aliases: 8 levels of mappings that each merge the
+// level below 10 times expand a 2 KB file to 10^8 values. Refused once past
+// 1M values (a real config has hundreds); the fuzzer ran out of memory on
+// such a file while the bound was 4M.
+TEST(YamlAliasBomb, RefusedPastAMillionValues) {
+  std::string text = "m0: &m0 {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7}\n";
+  for (int i = 1; i < 8; ++i) {
+    const std::string prev = std::to_string(i - 1), me = std::to_string(i);
+    text += "m" + me + ": &m" + me + " {";
+    for (int j = 0; j < 10; ++j)
+      text += (j ? ", c" : "c") + std::to_string(j) + ": {<<: *m" + prev + "}";
+    text += "}\n";
+  }
+  auto r = parse_config_text(text, "yaml", "bomb.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(
+      r.status().message().find("document is too large (aliases expand to more than 1M values)"),
+      std::string::npos)
+      << r.status().message();
+}
+
 }  // namespace
 }  // namespace nnport

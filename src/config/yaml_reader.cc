@@ -21,7 +21,9 @@
 namespace nnport::config_detail {
 namespace {
 
-constexpr size_t kMaxNodes = size_t{1} << 22;  // aliases can expand a small file enormously
+// Aliases (and merge keys) can expand a small file enormously; a deploy config
+// has hundreds of values, and 1M of them already take about 100 MB.
+constexpr size_t kMaxNodes = size_t{1} << 20;
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
@@ -101,7 +103,7 @@ class YamlConverter {
   Result<Config> convert(const YAML::Node& n, int depth) {
     if ((n.IsSequence() || n.IsMap()) && depth >= kMaxConfigDepth) return at(n, too_deep_message());
     if (++nodes_ > kMaxNodes)
-      return at(n, "document is too large (aliases expand to more than 4M values)");
+      return at(n, "document is too large (aliases expand to more than 1M values)");
     switch (n.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
