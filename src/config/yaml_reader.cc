@@ -2,14 +2,15 @@
 // plain scalars are resolved with the YAML 1.2 core schema (null, bool, int,
 // float, else str); quoted scalars and !!str are always strings.
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -256,29 +257,47 @@ class YamlConverter {
   size_t nodes_ = 0;
 };
 
-// 1-based line of the '---' that starts the second document: the last
-// marker line at or before where its content starts (an empty document has
-// no content mark: the last marker then).
-int second_document_line(std::string_view text, const YAML::Node& second) {
-  const size_t content_line = second.Mark().is_null() ? SIZE_MAX : second.Mark().line;
-  int found = second.Mark().is_null() ? 1 : static_cast<int>(content_line) + 1;
-  size_t line = 0;
-  for (size_t pos = 0; pos < text.size() && line <= content_line; ++line) {
-    const size_t end = std::min(text.find('\n', pos), text.size());
-    const std::string_view l = text.substr(pos, end - pos);
-    if (l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'))
-      found = static_cast<int>(line) + 1;
-    pos = end + 1;
-  }
-  return found;
+// Records where each document starts, ignoring everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> start;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where a second document starts (its '---'), if the text has one. Not
+// YAML::LoadAll: after some malformed text yaml-cpp's parser returns empty
+// documents forever without reading on, and LoadAll then fills the memory
+// (fuzz_config found it); here the parser is asked for two documents only.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  if (!parser.HandleNextDocument(starts)) return std::nullopt;
+  starts.start.reset();
+  if (!parser.HandleNextDocument(starts)) return std::nullopt;
+  return starts.start ? starts.start : YAML::Mark::null_mark();
 }
 
 }  // namespace
 
 Result<Config> parse_yaml_text(std::string_view text, const std::string& origin) {
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    const std::string owned(text);
+    root = YAML::Load(owned);
+    second = second_document(owned);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp stops at 500 levels ("bad file"), past our own limit; its
     // mark is where it stopped.
@@ -294,13 +313,12 @@ Result<Config> parse_yaml_text(std::string_view text, const std::string& origin)
   }
   // A config is one document (PyYAML's yaml.load refuses a second one too);
   // a second one dropped silently would lose the keys it sets.
-  if (documents.size() > 1) {
-    return syntax_error(origin, second_document_line(text, documents[1]), 1,
-                        "a second YAML document starts here; a config is one document: remove "
-                        "this '---' and what follows, or put it in a file of its own");
+  if (second) {
+    return syntax_error(origin, second->is_null() ? 1 : second->line + 1,
+                        second->is_null() ? 1 : second->column + 1,
+                        "a second YAML document starts here; a config is one document: remove it "
+                        "(from here on) or put it in a file of its own");
   }
-  if (documents.empty()) return Config::object();
-  const YAML::Node& root = documents[0];
   if (!root.IsDefined() || root.IsNull()) return Config::object();
   if (!root.IsMap()) {
     return invalid_argument(origin +
