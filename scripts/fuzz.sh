@@ -3,9 +3,9 @@
 # UndefinedBehaviorSanitizer on) into build-fuzz/ and runs each for a bounded
 # time, starting from its seed corpus in tests/fuzz/<target>/.
 #   scripts/fuzz.sh [--seconds N] [--jobs N] [TARGET...]
-# Targets: fuzz_config (.py/.json/.yaml configs), fuzz_npy (.npy files), fuzz_onnx (ONNX
-# loader, inspector, checker, shape inference and rewrite passes), fuzz_xnn_format (XNNPACK
-# model files).
+# Targets: fuzz_config (.py/.json/.yaml configs), fuzz_deploy_json (a work dir's deploy.json
+# and detail.json), fuzz_npy (.npy files), fuzz_onnx (ONNX loader, inspector, checker, shape
+# inference and rewrite passes), fuzz_xnn_format (XNNPACK model files).
 # A crash stops the run with the reproducer's path (build-fuzz/crash-*): add
 # it under tests/fuzz/<target>/ and as a regression test, then fix.
 set -euo pipefail
@@ -24,7 +24,7 @@ while (($#)); do
   esac
   shift
 done
-((${#targets[@]})) || targets=(fuzz_config fuzz_npy fuzz_onnx fuzz_xnn_format)
+((${#targets[@]})) || targets=(fuzz_config fuzz_deploy_json fuzz_npy fuzz_onnx fuzz_xnn_format)
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found: apt-get install clang (scripts/setup.sh installs it)" >&2

@@ -1,6 +1,7 @@
 #include "apis/deploy_json.h"
 
 #include "apis/confined_path.h"
+#include "core/regular_file.h"
 
 #include <filesystem>
 #include <fstream>
@@ -219,8 +220,9 @@ Result<std::string> read_work_dir_file(const fs::path& root, const char* name) {
   if (c.escape != ConfinedPath::Escape::kNone)
     return invalid_argument(path.string() + " " + why_outside(c, "the work dir") +
                             "; nnport reads only the work dir's own files" + kConvertAgain);
-  if (!fs::is_regular_file(path, ec))
-    return invalid_argument(path.string() + " is not a regular file" + kConvertAgain);
+  // Opening a FIFO would block until a writer comes, and a device never ends.
+  if (const std::string kind = core_internal::non_regular_kind(path.string()); !kind.empty())
+    return invalid_argument(path.string() + " is " + kind + ", not a regular file" + kConvertAgain);
   const std::uintmax_t size = fs::file_size(path, ec);
   if (ec) return io_error("cannot read " + path.string() + ": " + ec.message());
   if (size > kMaxBytes)

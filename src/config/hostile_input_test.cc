@@ -277,6 +277,27 @@ TEST(ManyKeys, TwoHundredThousandKeysLoad) {
   EXPECT_EQ(r->begin().key(), "k_0");  // the bases' order
 }
 
+// The same for .json and .yaml: each dict indexes its keys while reading
+// (ordered_json's parser searched linearly: 200,000 JSON keys took minutes).
+// YAML takes 50,000: yaml-cpp's own scanner is linear but slow.
+TEST(ManyKeys, JsonAndYamlLoadInLinearTime) {
+  for (const auto& [name, keys] : {std::pair{"many.json", 200000}, std::pair{"many.yaml", 50000}}) {
+    const bool json = std::string_view(name).ends_with(".json");
+    std::string text = json ? "{" : "";
+    for (int i = 0; i < keys; ++i) {
+      const std::string k = "k_" + std::to_string(i);
+      text += json ? (i ? ",\n\"" : "\n\"") + k + "\": " + std::to_string(i)
+                   : k + ": " + std::to_string(i) + "\n";
+    }
+    if (json) text += "}";
+    auto r = load_config(write_temp(name, text), {});
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().message();
+    ASSERT_EQ(r->size(), static_cast<size_t>(keys)) << name;
+    EXPECT_EQ(r->begin().key(), "k_0") << name;
+    EXPECT_EQ((*r)["k_" + std::to_string(keys - 1)], keys - 1) << name;
+  }
+}
+
 // A UTF-8 byte order mark (as Windows editors write) is skipped in every format.
 TEST(Bom, SkippedInEveryFormat) {
   const std::string bom = "\xEF\xBB\xBF";
