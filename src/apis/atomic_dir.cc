@@ -186,6 +186,12 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
     return {};
   }
   int err = errno;
+  if ((err == ENOTEMPTY || err == EEXIST) && !replace) {
+    // Another convert into the same work dir finished between the check
+    // above and the rename: the error the check gives, not one that names
+    // this temporary folder, which is removed on return.
+    NNPORT_RETURN_IF_ERROR(check_target_dir(target_, replace));
+  }
   if (!(err == ENOTEMPTY || err == EEXIST) || !replace)
     return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
                     std::strerror(err));
