@@ -174,7 +174,10 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
                       (lowered.precision == "int8" ? "QDQ" : "float16") +
                       " model, which it could not convert; docs/quantization.md says which "
                       "backends take one)");
-  NNPORT_ASSIGN_OR_RETURN(std::vector<std::string> files, std::move(converted));
+  if (!converted.ok())  // e.g. the backend's own file write on a full disk
+    return Status(converted.status().code(),
+                  without_temporary(converted.status().message(), tmp.path()));
+  std::vector<std::string> files = std::move(converted).value();
   if (files.empty()) return internal_error(backend + ": to_backend returned no backend files");
 
   info.backend = backend;
@@ -234,14 +237,16 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   }
   info.work_dir = target.string();
 
-  NNPORT_RETURN_IF_ERROR(
-      apis::write_text_file((tmp.path() / apis::kDeployJson).string(),
-                            apis::make_deploy_json(info, target.string())
-                                    .dump(4, ' ', false, Config::error_handler_t::replace) +
-                                "\n"));
-  NNPORT_RETURN_IF_ERROR(apis::write_text_file(
-      (tmp.path() / apis::kDetailJson).string(),
-      apis::make_detail_json(info).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
+  // Named as the work dir's files: the temporary folder is gone on return.
+  for (const auto& [name, json] :
+       {std::pair{apis::kDeployJson, apis::make_deploy_json(info, target.string())},
+        std::pair{apis::kDetailJson, apis::make_detail_json(info)}}) {
+    Status written =
+        apis::write_text_file((tmp.path() / name).string(),
+                              json.dump(4, ' ', false, Config::error_handler_t::replace) + "\n");
+    if (!written.ok())
+      return Status(written.code(), without_temporary(written.message(), tmp.path()));
+  }
   NNPORT_RETURN_IF_ERROR(tmp.commit(replace));
   if (!tmp.kept_old().empty()) info.warnings.push_back(tmp.kept_old());
   return info;

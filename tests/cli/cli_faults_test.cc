@@ -376,6 +376,7 @@ class FullDiskTest : public FaultTest {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, "No space left on device") || contains(r.err, "disk full"))
         << "the error does not say the disk is full";
+    EXPECT_FALSE(contains(r.err, ".tmp-")) << "the error names a temporary folder that is gone";
     EXPECT_FALSE(contains(r.err, "Segmentation") || r.signal != 0);
     EXPECT_EQ(snapshot(w), before) << "the previous work dir changed";
     EXPECT_EQ(names(siblings_of(w)), "") << "left behind";
