@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <system_error>
 
 #include "apis/signal_cleanup.h"
@@ -179,6 +180,15 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   // (it is still registered and non-empty) until the rename.
   std::error_code ec;
   fs::remove(tmp_ / kLockFile, ec);
+  // A folder replaced by the swap below lands at tmp_, without a lock file:
+  // a SIGKILL while it is checked and deleted would leave it where neither
+  // `clean` nor the next convert removes it. A locked temporary folder made
+  // beforehand takes it right after the swap (its destructor deletes it).
+  std::unique_ptr<AtomicDir> holder;
+  if (replace && is_nonempty_dir(target_)) {
+    holder = std::make_unique<AtomicDir>();
+    if (!holder->create(target_).ok()) holder.reset();  // then as before: deleted at tmp_
+  }
   auto signals = lock_temporaries();  // a signal now waits until the rename is done
   // Replaces a missing or empty target folder atomically.
   if (::rename(tmp_.c_str(), target_.c_str()) == 0) {
@@ -199,17 +209,21 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   // (which now sits at tmp_, still registered for removal).
   if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
     committed_ = true;
+    fs::path old = tmp_;
+    if (holder && ::rename(tmp_.c_str(), (holder->path() / "old").c_str()) == 0)
+      old = holder->path() / "old";
     signals.unlock();
     // The policy allowed it before the swap; a file added since then (by
     // someone else, in that moment) must not be deleted unseen.
-    Status still = replace(tmp_);
+    Status still = replace(old);
     if (!still.ok()) {
+      if (old != tmp_) ::rename(old.c_str(), tmp_.c_str());  // kept where the message says
       unregister_temporary(tmp_);
       kept_old_ = "the old work dir changed while it was being replaced, so it was kept at '" +
                   tmp_.string() + "': " + still.message();
       return {};
     }
-    fs::remove_all(tmp_, ec);
+    fs::remove_all(old, ec);
     return {};
   }
   // A file system without RENAME_EXCHANGE: move the old one aside first.
