@@ -84,6 +84,27 @@ std::string names(const std::vector<fs::path>& paths) {
   return s;
 }
 
+// What `clean` left beside `target`, less the folders of a convert killed
+// before its lock file was in place (nothing in it, or only the lock file
+// under its first name): clean removes those only once they are a minute old,
+// since a running convert's folder looks the same for that instant. Those are
+// removed here and counted in `*too_young`.
+std::string left_after_clean(const fs::path& target, int* too_young) {
+  std::vector<fs::path> left;
+  for (const auto& p : siblings_of(target)) {
+    bool bare = true;
+    for (const auto& e : fs::directory_iterator(p))
+      bare = bare && e.path().filename() == ".nnport-lock.new";
+    if (bare) {
+      ++*too_young;
+      fs::remove_all(p);
+    } else {
+      left.push_back(p);
+    }
+  }
+  return names(left);
+}
+
 struct Backend {
   const char* name;
   const char* config;  // under configs/
@@ -176,6 +197,7 @@ TEST_P(KillTest, SigkillLeavesNoWorkDirOrAWholeOne) {
   const Timing t = reference(b, w, ref);
   const auto want = sizes(ref);
   int inside = 0, after = 0;  // kills that left a temporary / a work dir
+  int too_young = 0;          // see left_after_clean
   bool ran = false;
   for (int i = 0; i < kKillPoints; ++i) {
     const double at = moment(t, i, kKillPoints);
@@ -201,19 +223,19 @@ TEST_P(KillTest, SigkillLeavesNoWorkDirOrAWholeOne) {
       // What the kill left, `clean` removes entirely.
       CliResult c = run_cli({"clean", w.string()});
       EXPECT_EQ(c.exit_code, 0) << c.err;
-      EXPECT_EQ(names(siblings_of(w)), "") << "clean left these";
+      EXPECT_EQ(left_after_clean(w, &too_young), "") << "clean left these";
     } else {
       // After the last, the same convert again: it cleans up and succeeds.
       CliResult again = run_cli(convert_args(b, w));
       EXPECT_EQ(again.exit_code, 0) << again.err;
-      EXPECT_EQ(names(siblings_of(w)), "") << "the next convert left these";
+      EXPECT_EQ(left_after_clean(w, &too_young), "") << "the next convert left these";
       EXPECT_EQ(sizes(w), want);
     }
   }
   EXPECT_GE(inside, kKillPoints / 3) << "too few kills landed inside the conversion";
   std::cout << b.name << ": temporary at " << t.tmp << " s, work dir at " << t.done << " s; "
             << kKillPoints << " kills, " << inside << " left a temporary, " << after
-            << " a work dir\n";
+            << " a work dir, " << too_young << " a folder too young for clean\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KillTest, ::testing::ValuesIn(kBackends));
@@ -248,7 +270,8 @@ TEST_F(FaultTest, SigkillDuringForceKeepsTheOldOrTheWholeNew) {
     }
     CliResult c = run_cli({"clean", w.string()});
     EXPECT_EQ(c.exit_code, 0) << c.err;
-    EXPECT_EQ(names(siblings_of(w)), "") << "clean left these";
+    int too_young = 0;  // see left_after_clean
+    EXPECT_EQ(left_after_clean(w, &too_young), "") << "clean left these";
   }
   std::cout << "--force: " << kKillPoints << " kills, " << replaced << " after the swap\n";
 }
