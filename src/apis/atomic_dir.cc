@@ -56,6 +56,15 @@ bool older_than_a_minute(const fs::path& p) {
   return !ec && fs::file_time_type::clock::now() - modified > std::chrono::minutes(1);
 }
 
+// Empty, or holding only the lock file under the name it is created with
+// (create() renames it once locked): a convert killed in that instant.
+bool holds_no_lock_yet(const fs::path& p) {
+  std::error_code ec;
+  for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != std::string(kLockFile) + ".new") return false;
+  return !ec;
+}
+
 }  // namespace
 
 fs::path work_dir_path(const std::string& dir) {
@@ -106,8 +115,9 @@ std::vector<fs::path> remove_stale_temporaries(const fs::path& target) {
       stale = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
       if (stale) fs::remove_all(p, ec);
       ::close(fd);
-    } else if (errno == ENOENT && fs::is_empty(p, ec) && older_than_a_minute(p)) {
-      stale = fs::remove(p, ec);  // killed between mkdtemp and taking the lock
+    } else if (errno == ENOENT && holds_no_lock_yet(p) && older_than_a_minute(p)) {
+      // killed between mkdtemp and taking the lock, or before renaming it
+      stale = fs::remove_all(p, ec) > 0;
     }
     if (stale && !fs::exists(p, ec)) removed.push_back(p);
   }

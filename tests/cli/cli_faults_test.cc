@@ -308,6 +308,21 @@ TEST_F(FaultTest, SigkillRightAfterTheSwapLeavesNothingCleanCannotRemove) {
   }
 }
 
+// A convert killed after creating its lock file but before renaming it into
+// place leaves only ".nnport-lock.new": once a minute old, clean removes it
+// like an empty one (it used to stay for good: not empty, no lock file).
+TEST_F(FaultTest, CleanRemovesAFolderKilledBeforeItsLockWasInPlace) {
+  const fs::path w = dir_ / "work";
+  const fs::path killed = dir_ / "work.tmp-Zx9Lk2", young = dir_ / "work.tmp-Yq8Jm1";
+  write_file(killed / ".nnport-lock.new", "");
+  write_file(young / ".nnport-lock.new", "");
+  fs::last_write_time(killed, fs::file_time_type::clock::now() - std::chrono::minutes(2));
+  CliResult c = run_cli({"clean", w.string(), "--json"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(Json::parse(c.out)["removed"], Json({killed.string()}));
+  EXPECT_TRUE(fs::exists(young)) << "a folder this young may be a running convert's";
+}
+
 // SIGINT and SIGTERM at many moments: when the process has ended, no
 // temporary folder is left, and the work dir is absent or whole.
 TEST_F(FaultTest, SigintAndSigtermAtAnyMomentLeaveNoTemporary) {
