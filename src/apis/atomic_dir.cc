@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <system_error>
 
 #include "apis/signal_cleanup.h"
@@ -53,6 +54,15 @@ bool older_than_a_minute(const fs::path& p) {
   std::error_code ec;
   const auto modified = fs::last_write_time(p, ec);
   return !ec && fs::file_time_type::clock::now() - modified > std::chrono::minutes(1);
+}
+
+// Empty, or holding only the lock file under the name it is created with
+// (create() renames it once locked): a convert killed in that instant.
+bool holds_no_lock_yet(const fs::path& p) {
+  std::error_code ec;
+  for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != std::string(kLockFile) + ".new") return false;
+  return !ec;
 }
 
 }  // namespace
@@ -105,8 +115,9 @@ std::vector<fs::path> remove_stale_temporaries(const fs::path& target) {
       stale = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
       if (stale) fs::remove_all(p, ec);
       ::close(fd);
-    } else if (errno == ENOENT && fs::is_empty(p, ec) && older_than_a_minute(p)) {
-      stale = fs::remove(p, ec);  // killed between mkdtemp and taking the lock
+    } else if (errno == ENOENT && holds_no_lock_yet(p) && older_than_a_minute(p)) {
+      // killed between mkdtemp and taking the lock, or before renaming it
+      stale = fs::remove_all(p, ec) > 0;
     }
     if (stale && !fs::exists(p, ec)) removed.push_back(p);
   }
@@ -179,6 +190,15 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   // (it is still registered and non-empty) until the rename.
   std::error_code ec;
   fs::remove(tmp_ / kLockFile, ec);
+  // A folder replaced by the swap below lands at tmp_, without a lock file:
+  // a SIGKILL while it is checked and deleted would leave it where neither
+  // `clean` nor the next convert removes it. A locked temporary folder made
+  // beforehand takes it right after the swap (its destructor deletes it).
+  std::unique_ptr<AtomicDir> holder;
+  if (replace && is_nonempty_dir(target_)) {
+    holder = std::make_unique<AtomicDir>();
+    if (!holder->create(target_).ok()) holder.reset();  // then as before: deleted at tmp_
+  }
   auto signals = lock_temporaries();  // a signal now waits until the rename is done
   // Replaces a missing or empty target folder atomically.
   if (::rename(tmp_.c_str(), target_.c_str()) == 0) {
@@ -186,6 +206,12 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
     return {};
   }
   int err = errno;
+  if ((err == ENOTEMPTY || err == EEXIST) && !replace) {
+    // Another convert into the same work dir finished between the check
+    // above and the rename: the error the check gives, not one that names
+    // this temporary folder, which is removed on return.
+    NNPORT_RETURN_IF_ERROR(check_target_dir(target_, replace));
+  }
   if (!(err == ENOTEMPTY || err == EEXIST) || !replace)
     return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
                     std::strerror(err));
@@ -193,17 +219,21 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   // (which now sits at tmp_, still registered for removal).
   if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
     committed_ = true;
+    fs::path old = tmp_;
+    if (holder && ::rename(tmp_.c_str(), (holder->path() / "old").c_str()) == 0)
+      old = holder->path() / "old";
     signals.unlock();
     // The policy allowed it before the swap; a file added since then (by
     // someone else, in that moment) must not be deleted unseen.
-    Status still = replace(tmp_);
+    Status still = replace(old);
     if (!still.ok()) {
+      if (old != tmp_) ::rename(old.c_str(), tmp_.c_str());  // kept where the message says
       unregister_temporary(tmp_);
       kept_old_ = "the old work dir changed while it was being replaced, so it was kept at '" +
                   tmp_.string() + "': " + still.message();
       return {};
     }
-    fs::remove_all(tmp_, ec);
+    fs::remove_all(old, ec);
     return {};
   }
   // A file system without RENAME_EXCHANGE: move the old one aside first.

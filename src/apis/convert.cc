@@ -1,6 +1,7 @@
 // convert(): deploy config + ONNX model -> work dir (MMDeploy's torch2onnx is
 // already done; this is its onnx2backend step plus the SDK model files).
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -36,6 +37,30 @@ Result<std::string> onnx_save_file(const Config& cfg) {
   return name;
 }
 
+std::string megabytes(uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
+// Why copying `from` to `to` (in the temporary work dir) failed, naming the
+// work dir rather than the temporary folder, which is gone by the time the
+// user reads this. libstdc++'s copy_file reports a full disk as "Input/output
+// error" (a short sendfile), so a file larger than the free space is called
+// what it is.
+std::string copy_failure(const fs::path& from, const fs::path& to, const std::error_code& ec,
+                         const fs::path& target) {
+  std::error_code ignored;
+  fs::remove(to, ignored);  // the partial copy: the free space as it was before
+  const uintmax_t size = fs::file_size(from, ignored);
+  const fs::space_info space = fs::space(to.parent_path(), ignored);
+  if (!ignored && space.available < size)
+    return "No space left on device (it is " + megabytes(size) + ", " + megabytes(space.available) +
+           " are free on the disk of work dir '" + target.string() +
+           "'); free some space or choose another --work-dir";
+  return ec.message();
+}
+
 // Copy the model and its external data files into the temporary work dir.
 Status copy_model(const std::string& model_path, const fs::path& ir,
                   const std::vector<apis::ExternalDataFile>& data, DeployInfo& info,
@@ -43,8 +68,8 @@ Status copy_model(const std::string& model_path, const fs::path& ir,
   std::error_code ec;
   fs::copy_file(model_path, ir, ec);
   if (ec)
-    return io_error("cannot copy model '" + model_path + "' to '" + ir.string() +
-                    "': " + ec.message());
+    return io_error("cannot copy model '" + model_path + "' into work dir '" + target.string() +
+                    "': " + copy_failure(model_path, ir, ec, target));
   for (const auto& f : data) {
     const std::string name = f.location.generic_string();
     if (name == ir.filename() || name == apis::kDeployJson || name == apis::kDetailJson)
@@ -56,8 +81,8 @@ Status copy_model(const std::string& model_path, const fs::path& ir,
     if (!ec) fs::copy_file(f.source, dest, ec);
     if (ec)
       return io_error("cannot copy external data '" + f.source.string() + "' of model '" +
-                      model_path + "' to '" + dest.string() + "': " + ec.message() +
-                      "; check the free disk space");
+                      model_path + "' into work dir '" + target.string() +
+                      "': " + copy_failure(f.source, dest, ec, target));
     info.data_files.push_back((target / f.location).string());
   }
   return {};
@@ -149,7 +174,10 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
                       (lowered.precision == "int8" ? "QDQ" : "float16") +
                       " model, which it could not convert; docs/quantization.md says which "
                       "backends take one)");
-  NNPORT_ASSIGN_OR_RETURN(std::vector<std::string> files, std::move(converted));
+  if (!converted.ok())  // e.g. the backend's own file write on a full disk
+    return Status(converted.status().code(),
+                  without_temporary(converted.status().message(), tmp.path()));
+  std::vector<std::string> files = std::move(converted).value();
   if (files.empty()) return internal_error(backend + ": to_backend returned no backend files");
 
   info.backend = backend;
@@ -209,14 +237,16 @@ Result<DeployInfo> convert(const std::string& deploy_cfg_path, const std::string
   }
   info.work_dir = target.string();
 
-  NNPORT_RETURN_IF_ERROR(
-      apis::write_text_file((tmp.path() / apis::kDeployJson).string(),
-                            apis::make_deploy_json(info, target.string())
-                                    .dump(4, ' ', false, Config::error_handler_t::replace) +
-                                "\n"));
-  NNPORT_RETURN_IF_ERROR(apis::write_text_file(
-      (tmp.path() / apis::kDetailJson).string(),
-      apis::make_detail_json(info).dump(4, ' ', false, Config::error_handler_t::replace) + "\n"));
+  // Named as the work dir's files: the temporary folder is gone on return.
+  for (const auto& [name, json] :
+       {std::pair{apis::kDeployJson, apis::make_deploy_json(info, target.string())},
+        std::pair{apis::kDetailJson, apis::make_detail_json(info)}}) {
+    Status written =
+        apis::write_text_file((tmp.path() / name).string(),
+                              json.dump(4, ' ', false, Config::error_handler_t::replace) + "\n");
+    if (!written.ok())
+      return Status(written.code(), without_temporary(written.message(), tmp.path()));
+  }
   NNPORT_RETURN_IF_ERROR(tmp.commit(replace));
   if (!tmp.kept_old().empty()) info.warnings.push_back(tmp.kept_old());
   return info;
