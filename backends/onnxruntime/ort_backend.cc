@@ -58,6 +58,11 @@ struct OnnxRuntimeBackend : plugin::BackendDefaults {
   static constexpr const char* kName = "onnxruntime";
   static constexpr const char* kDescription =
       "ONNX Runtime (CPU execution provider; CUDA where its provider library is installed)";
+  // Ort::Session::Run is thread-safe, but the wrapper is not: set_inputs binds
+  // into one Ort::IoBinding and one set of bound values per wrapper, which
+  // execute and get_outputs read. nnport takes turns on each wrapper; use one
+  // wrapper per thread to run at once.
+  static constexpr bool kThreadSafe = false;
 
   static bool is_available(bool with_custom_ops, std::string& why) {
     const Runtime& rt = runtime();

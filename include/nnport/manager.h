@@ -59,6 +59,11 @@ class NNPORT_API BackendManager {
       const std::string& onnx_path, const std::string& deploy_cfg_json = "{}") const;
   bool has_check_model() const;
 
+  // Whether one wrapper of this backend may run forward on several threads
+  // at once (the plugin declares it; older plugins cannot and are not). The
+  // wrappers of a backend that does not serialize their calls themselves.
+  bool wrapper_thread_safe() const;
+
   Result<Wrapper> build_wrapper(const std::vector<std::string>& backend_files,
                                 const std::string& device = "cpu",
                                 const std::vector<std::string>& input_names = {},

@@ -193,6 +193,15 @@ typedef struct nnport_backend {
    * nothing anywhere. Fails (with err) only when the model cannot be read. */
   int (*check_model)(const char* onnx_path, const char* deploy_cfg_json, nnport_node_sink* nodes,
                      nnport_sink* err);
+
+  /* 1: one wrapper may be called from several threads at once. Each thread's
+   * forward is set_inputs -> execute -> get_outputs on that thread, and these
+   * sequences of different threads may interleave, so the plugin keeps what
+   * set_inputs binds and what execute produces per calling thread, never in
+   * the wrapper alone. 0 (also for a plugin whose struct_size ends before
+   * this member): the host serializes the calls on each wrapper. Separate
+   * wrappers may always run at once. */
+  uint32_t wrapper_thread_safe;
 } nnport_backend;
 
 /* The one symbol a plugin exports. Returns NULL only if the plugin cannot

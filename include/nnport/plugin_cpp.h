@@ -96,7 +96,13 @@ struct NodeSupport {
 // Optional: kBackendFileCount, to_backend, check_env_extra (define them in
 // your class to override these defaults), and
 //   static std::vector<NodeSupport> check_model(const CheckArgs&);
-// (without it the plugin's check_model is NULL: "unknown, try converting").
+// (without it the plugin's check_model is NULL: "unknown, try converting"),
+//   static constexpr bool kThreadSafe = true;
+// when one wrapper may run forward on several threads at once: the three
+// Wrapper calls of one forward come from one thread, but those of other
+// threads may come in between, so keep what set_inputs binds and what
+// execute produces per thread (never in the wrapper alone). Without it the
+// host takes turns on each wrapper.
 struct BackendDefaults {
   static constexpr uint32_t kBackendFileCount = 1;
   static std::vector<std::string> to_backend(const ConvertArgs& args) { return args.ir_files; }
@@ -230,6 +236,21 @@ constexpr decltype(nnport_backend::check_model) check_model_fn() {
 }
 
 template <class B>
+concept DeclaresThreadSafe = requires {
+  { B::kThreadSafe } -> std::convertible_to<bool>;
+};
+
+// nnport_backend::wrapper_thread_safe: 0 unless B says kThreadSafe = true.
+template <class B>
+constexpr uint32_t wrapper_thread_safe_flag() {
+  if constexpr (DeclaresThreadSafe<B>) {
+    return B::kThreadSafe ? 1u : 0u;
+  } else {
+    return 0u;
+  }
+}
+
+template <class B>
 const nnport_backend* make_backend(const nnport_host* h) {
   host() = h;
   static const nnport_backend backend = {
@@ -286,6 +307,7 @@ const nnport_backend* make_backend(const nnport_host* h) {
         });
       },
       check_model_fn<B>(),
+      wrapper_thread_safe_flag<B>(),
   };
   return &backend;
 }

@@ -41,6 +41,15 @@ class NNPORT_API Registry {
   Result<const BackendManager*> load_plugin(const std::string& path);
   void add_search_dir(const std::string& dir);
 
+  // Probe each plugin file in a child process before loading it here, so
+  // that a plugin whose loading (its initializers, entry point) or whose
+  // is_available / version / check_env_extra crashes, hangs past timeout_s
+  // or ends the process is recorded as a failure ("crashed while loading
+  // (signal 11, SIGSEGV); it was skipped") and never loaded in this process.
+  // Costs one fork and one extra dlopen per plugin; check-env turns it on.
+  // 0 (the default): load in this process only. Applies to later loads.
+  void set_probe_timeout(double timeout_s);
+
   // The backend with this name, loading its plugin on demand. An unknown
   // name is an error that lists the known names; a name that is known but
   // has no plugin here is kUnavailable.

@@ -33,10 +33,16 @@ class NNPORT_API Wrapper {
   std::vector<std::string> output_names() const;
   uint32_t backend_file_count() const;
 
-  // check_inputs + set_inputs + execute + get_outputs.
+  // check_inputs + set_inputs + execute + get_outputs. Safe to call from
+  // several threads: on a backend that declares its wrappers thread-safe the
+  // calls run at once, on the others they take turns (one lock per wrapper).
   Result<NamedTensors> forward(const NamedTensors& inputs);
+  // The backend's wrapper_thread_safe declaration (BackendManager).
+  bool thread_safe() const;
 
   // The steps of forward, for profiling: execute() is the engine call alone.
+  // Each step takes the wrapper's lock, but the three steps of one call are
+  // not atomic: drive them from one thread at a time.
   // check_inputs reports a missing or unknown name, a wrong element type, a
   // wrong rank or a static dim that differs, before the engine runs.
   Status check_inputs(const NamedTensors& inputs) const;

@@ -111,6 +111,14 @@ bool BackendManager::has_check_model() const {
   return backend_->struct_size >= kEnd && backend_->check_model != nullptr;
 }
 
+bool BackendManager::wrapper_thread_safe() const {
+  // Appended after check_model: a plugin whose struct ends before it is
+  // treated as not thread-safe, the safe default.
+  constexpr size_t kEnd =
+      offsetof(nnport_backend, wrapper_thread_safe) + sizeof(backend_->wrapper_thread_safe);
+  return backend_->struct_size >= kEnd && backend_->wrapper_thread_safe != 0;
+}
+
 Result<std::optional<std::vector<NodeSupport>>> BackendManager::check_model(
     const std::string& onnx_path, const std::string& deploy_cfg_json) const {
   if (!has_check_model()) return std::optional<std::vector<NodeSupport>>();
@@ -156,7 +164,8 @@ Result<Wrapper> BackendManager::build_wrapper(const std::vector<std::string>& ba
   if (handle == nullptr) {
     return internal_error(name_ + ": build_wrapper failed: the plugin returned no wrapper");
   }
-  auto wrapper = core::make_wrapper(name_, backend_file_count(), library_, handle, api);
+  auto wrapper =
+      core::make_wrapper(name_, backend_file_count(), library_, handle, api, wrapper_thread_safe());
   if (wrapper.ok() && !output_names.empty() && wrapper->output_names() != output_names) {
     // The ABI promises forward's order is the order asked for.
     std::string got;

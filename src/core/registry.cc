@@ -1,13 +1,18 @@
 #include "nnport/registry.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
 
+#include "core/child_process.h"
 #include "core/log.h"
 #include "core/plugin_loader.h"
 #include "nnport/backend_names.h"
@@ -25,6 +30,31 @@ std::string canonical(const std::string& path) {
   std::error_code ec;
   fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
   return ec ? path : p.string();
+}
+
+// What a probe child writes when the plugin loaded and answered; an exit
+// code 0 without it means the plugin itself ended the process.
+constexpr std::string_view kProbeOk = "probe ok";
+
+// Runs in the probe child: load the plugin and make the calls check-env
+// makes. A plugin that fails to load cleanly is not the probe's business:
+// the load in the caller reports it as usual.
+int probe_child(const std::string& path, int fd) {
+  // What the plugin and the host's log say here is said again by the load
+  // in the caller: silence it once.
+  if (const int null_fd = ::open("/dev/null", O_WRONLY); null_fd >= 0) {
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+  }
+  auto lib = core::open_plugin(path);
+  if (lib.ok()) {
+    BackendManager manager((*lib)->backend(), path, *lib);
+    std::string why;
+    (void)manager.is_available(false, &why);
+    (void)manager.version();
+    (void)manager.check_env();  // is_available, version, check_env_extra
+  }
+  return core_internal::write_all(fd, std::string(kProbeOk)) ? 0 : 1;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -46,6 +76,7 @@ struct Registry::Impl {
   std::map<std::string, Status> failed;                   // canonical path -> why
   std::vector<PluginFailure> failures;
   std::vector<std::string> extra_names;  // names plugins added, in load order
+  double probe_timeout_s = 0;            // > 0: probe() each plugin before loading it
 
   void add_dir(const std::string& dir) {
     if (dir.empty()) return;
@@ -70,10 +101,46 @@ struct Registry::Impl {
     return why;
   }
 
+  // With probing on: loads the plugin in a child first. A failure when it
+  // crashed, hung or ended the child; ok when it loaded (or failed to load
+  // cleanly, which the load here reports).
+  Status probe(const std::string& path) {
+    auto outcome =
+        core_internal::run_in_child([&](int fd) { return probe_child(path, fd); }, probe_timeout_s);
+    if (!outcome.ok()) {  // no child (fork failed): load as without probing
+      core::log(NNPORT_LOG_WARNING, "cannot probe plugin '" + path + "' in a child process (" +
+                                        outcome.status().message() + "); loading it directly");
+      return {};
+    }
+    if (outcome->ok() && outcome->output == kProbeOk) return {};
+    const std::string who = "plugin '" + path + "'";
+    const std::string fix = "; it was skipped: fix the plugin or remove the file";
+    if (outcome->timed_out) {
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", probe_timeout_s);
+      return unavailable(who + " hung while loading (no answer within " + limit + " s)" + fix);
+    }
+    if (!outcome->exited) {
+      const char* abbrev = sigabbrev_np(outcome->signal);
+      return unavailable(who + " crashed while loading (signal " + std::to_string(outcome->signal) +
+                         (abbrev != nullptr ? std::string(", SIG") + abbrev : std::string()) + ")" +
+                         fix);
+    }
+    return unavailable(who + " ended the process while loading (exit code " +
+                       std::to_string(outcome->exit_code) + ")" + fix);
+  }
+
   Result<const BackendManager*> load(const std::string& path) {
     const std::string key = canonical(path);
     if (auto it = loaded.find(key); it != loaded.end()) return it->second;
     if (auto it = failed.find(key); it != failed.end()) return it->second;
+    if (probe_timeout_s > 0) {
+      std::error_code ec;
+      if (fs::is_regular_file(path, ec)) {
+        Status probed = probe(path);
+        if (!probed.ok()) return fail(path, probed);
+      }
+    }
     auto lib = core::open_plugin(path);
     if (!lib.ok()) {
       if (lib.status().code() == Code::kNotFound) return lib.status();  // no file: no failure
@@ -166,6 +233,11 @@ Result<const BackendManager*> Registry::load_plugin(const std::string& path) {
 void Registry::add_search_dir(const std::string& dir) {
   std::lock_guard lock(impl_->mu);
   impl_->add_dir(dir);
+}
+
+void Registry::set_probe_timeout(double timeout_s) {
+  std::lock_guard lock(impl_->mu);
+  impl_->probe_timeout_s = timeout_s > 0 ? timeout_s : 0;
 }
 
 std::vector<std::string> Registry::search_dirs() const {

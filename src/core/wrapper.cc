@@ -1,4 +1,5 @@
 #include <cstring>
+#include <mutex>
 
 #include "core/plugin_loader.h"
 #include "core/sinks.h"
@@ -89,13 +90,72 @@ Status moved_from() {
   return invalid_argument("this wrapper is empty (it was moved from): build a new one");
 }
 
+// The steps of forward on buffers the caller gives: the wrapper's own under
+// its lock, or a concurrent forward's own on a thread-safe backend.
+// inputs are already checked.
+Status bind_inputs(Wrapper::Impl& impl, const NamedTensors& inputs,
+                   std::vector<nnport_tensor>& bound) {
+  bound.resize(impl.inputs.size());
+  for (size_t i = 0; i < impl.inputs.size(); ++i) {
+    const TensorInfo& info = impl.inputs[i];
+    const Tensor* t = inputs.find(info.name);
+    nnport_tensor& b = bound[i];
+    b.name = info.name.c_str();
+    b.dtype = static_cast<int32_t>(t->dtype());
+    b.rank = static_cast<int32_t>(t->rank());
+    b.dims = t->shape().data();
+    b.data = const_cast<void*>(t->data());
+    b.nbytes = t->nbytes();
+  }
+  core::StringSink err;
+  int rc = impl.api->set_inputs(impl.handle, bound.data(), bound.size(), err.get());
+  if (rc != NNPORT_OK) return plugin_error(impl.backend_name, "set_inputs", rc, err.text);
+  return {};
+}
+
+Status run_engine(Wrapper::Impl& impl) {
+  core::StringSink err;
+  TimeCounter::Scope timed(impl.backend_name);  // the engine call alone
+  int rc = impl.api->execute(impl.handle, err.get());
+  if (rc != NNPORT_OK) {
+    timed.cancel();  // a failed call's time says nothing about the engine
+    return plugin_error(impl.backend_name, "execute", rc, err.text);
+  }
+  return {};
+}
+
+Result<NamedTensors> take_outputs(Wrapper::Impl& impl, std::vector<nnport_output>& raw) {
+  raw.assign(impl.outputs.size(), nnport_output{});
+  core::StringSink err;
+  int rc = impl.api->get_outputs(impl.handle, raw.data(), raw.size(), err.get());
+  if (rc != NNPORT_OK) {
+    release_all(raw);  // the ABI says untouched, but do not leak if a plugin filled some
+    return plugin_error(impl.backend_name, "get_outputs", rc, err.text);
+  }
+  NamedTensors out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto t = take_output(raw[i], impl.outputs[i], impl.library);
+    if (!t.ok()) {
+      // Outputs before i are owned by tensors now; release the rest.
+      for (size_t j = i; j < raw.size(); ++j) {
+        if (raw[j].release != nullptr) raw[j].release(raw[j].owner);
+      }
+      for (auto& o : raw) o = nnport_output{};
+      return t.status().with_context(impl.backend_name + ": get_outputs failed");
+    }
+    raw[i] = nnport_output{};
+    out.set(impl.outputs[i].name, std::move(*t));
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace core {
 
 Result<Wrapper> make_wrapper(std::string backend_name, uint32_t backend_file_count,
                              std::shared_ptr<void> library, nnport_wrapper* handle,
-                             const nnport_wrapper_api* api) {
+                             const nnport_wrapper_api* api, bool thread_safe) {
   Status s = validate_wrapper_api(api);
   if (!s.ok()) {
     if (api != nullptr && api->destroy != nullptr && handle != nullptr) api->destroy(handle);
@@ -107,6 +167,7 @@ Result<Wrapper> make_wrapper(std::string backend_name, uint32_t backend_file_cou
   impl->library = std::move(library);
   impl->api = api;
   impl->handle = handle;  // from here on, ~Impl destroys it
+  impl->thread_safe = thread_safe;
   const std::string ctx = impl->backend_name + ": build_wrapper failed";
   for (int pass = 0; pass < 2; ++pass) {
     const bool in = pass == 0;
@@ -201,68 +262,38 @@ Status Wrapper::check_inputs(const NamedTensors& inputs) const {
 
 Status Wrapper::set_inputs(const NamedTensors& inputs) {
   NNPORT_RETURN_IF_ERROR(check_inputs(inputs));  // the engine never sees bad inputs
-  for (size_t i = 0; i < impl_->inputs.size(); ++i) {
-    const TensorInfo& info = impl_->inputs[i];
-    const Tensor* t = inputs.find(info.name);
-    nnport_tensor& b = impl_->bound[i];
-    b.name = info.name.c_str();
-    b.dtype = static_cast<int32_t>(t->dtype());
-    b.rank = static_cast<int32_t>(t->rank());
-    b.dims = t->shape().data();
-    b.data = const_cast<void*>(t->data());
-    b.nbytes = t->nbytes();
-  }
-  core::StringSink err;
-  int rc =
-      impl_->api->set_inputs(impl_->handle, impl_->bound.data(), impl_->bound.size(), err.get());
-  if (rc != NNPORT_OK) return plugin_error(impl_->backend_name, "set_inputs", rc, err.text);
-  return {};
+  std::lock_guard lock(impl_->calls);
+  return bind_inputs(*impl_, inputs, impl_->bound);
 }
 
 Status Wrapper::execute() {
   if (!impl_) return moved_from();
-  core::StringSink err;
-  TimeCounter::Scope timed(impl_->backend_name);  // the engine call alone
-  int rc = impl_->api->execute(impl_->handle, err.get());
-  if (rc != NNPORT_OK) {
-    timed.cancel();  // a failed call's time says nothing about the engine
-    return plugin_error(impl_->backend_name, "execute", rc, err.text);
-  }
-  return {};
+  std::lock_guard lock(impl_->calls);
+  return run_engine(*impl_);
 }
 
 Result<NamedTensors> Wrapper::get_outputs() {
   if (!impl_) return moved_from();
-  auto& raw = impl_->raw_outputs;
-  for (auto& o : raw) o = nnport_output{};
-  core::StringSink err;
-  int rc = impl_->api->get_outputs(impl_->handle, raw.data(), raw.size(), err.get());
-  if (rc != NNPORT_OK) {
-    release_all(raw);  // the ABI says untouched, but do not leak if a plugin filled some
-    return plugin_error(impl_->backend_name, "get_outputs", rc, err.text);
-  }
-  NamedTensors out;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    auto t = take_output(raw[i], impl_->outputs[i], impl_->library);
-    if (!t.ok()) {
-      // Outputs before i are owned by tensors now; release the rest.
-      for (size_t j = i; j < raw.size(); ++j) {
-        if (raw[j].release != nullptr) raw[j].release(raw[j].owner);
-      }
-      for (auto& o : raw) o = nnport_output{};
-      return t.status().with_context(impl_->backend_name + ": get_outputs failed");
-    }
-    raw[i] = nnport_output{};
-    out.set(impl_->outputs[i].name, std::move(*t));
-  }
-  return out;
+  std::lock_guard lock(impl_->calls);
+  return take_outputs(*impl_, impl_->raw_outputs);
 }
 
 Result<NamedTensors> Wrapper::forward(const NamedTensors& inputs) {
-  if (!impl_) return moved_from();
-  NNPORT_RETURN_IF_ERROR(set_inputs(inputs));
-  NNPORT_RETURN_IF_ERROR(execute());
-  return get_outputs();
+  NNPORT_RETURN_IF_ERROR(check_inputs(inputs));  // also says when moved from
+  if (impl_->thread_safe) {
+    // The plugin keeps each thread's call apart; so do these buffers.
+    std::vector<nnport_tensor> bound;
+    std::vector<nnport_output> raw;
+    NNPORT_RETURN_IF_ERROR(bind_inputs(*impl_, inputs, bound));
+    NNPORT_RETURN_IF_ERROR(run_engine(*impl_));
+    return take_outputs(*impl_, raw);
+  }
+  std::lock_guard lock(impl_->calls);  // one forward at a time on this wrapper
+  NNPORT_RETURN_IF_ERROR(bind_inputs(*impl_, inputs, impl_->bound));
+  NNPORT_RETURN_IF_ERROR(run_engine(*impl_));
+  return take_outputs(*impl_, impl_->raw_outputs);
 }
+
+bool Wrapper::thread_safe() const { return impl_ && impl_->thread_safe; }
 
 }  // namespace nnport

@@ -1,5 +1,6 @@
 // nnport check-env [--json]: MMDeploy's check_env lines, one per backend,
 // and why a backend is unavailable.
+#include <cstdlib>
 #include <iostream>
 
 #include "cli.h"
@@ -19,12 +20,31 @@ struct BackendRow {
   bool no_plugin = false;            // a known name with no plugin file here
 };
 
+// Whether calls on one wrapper may run at once (the plugin's declaration).
+std::string thread_safety_line(const BackendManager& m) {
+  return m.wrapper_thread_safe()
+             ? "    thread-safe wrappers: yes (forward on one wrapper runs on several threads at "
+               "once)"
+             : "    thread-safe wrappers: no (forward calls on one wrapper take turns)";
+}
+
 // pytorch and default name no deploy backend (MMDeploy has no manager for them).
 bool listed(const std::string& name) {
   return name != backend_names::kPyTorch && name != backend_names::kDefault;
 }
 
+constexpr double kDefaultProbeTimeout = 10;
+
 }  // namespace
+
+double check_env_probe_timeout() {
+  const char* env = std::getenv("NNPORT_PLUGIN_PROBE_TIMEOUT");
+  if (env == nullptr) return kDefaultProbeTimeout;
+  char* end = nullptr;
+  const double seconds = std::strtod(env, &end);
+  // An unreadable value keeps the default rather than turning probing off.
+  return end != env && *end == '\0' && seconds > 0 ? seconds : kDefaultProbeTimeout;
+}
 
 Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
   struct Options {
@@ -34,17 +54,22 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
   CLI::App* sub = app.add_subcommand(
       "check-env", "list the backends: version, or None with the reason it is unavailable");
   sub->add_flag("--json", o->json,
-                "print {backends: [{name, available, version, reason, plugin}], failures: [...]}");
+                "print {backends: [{name, available, version, reason, plugin, thread_safe}], "
+                "failures: [...]}");
   sub->footer(
       "One line per known backend in MMDeploy's format, \"<name>:\\t<version>\" (None when\n"
       "unavailable), with the reason under it. Plugins come from the install's plugin\n"
       "folder, NNPORT_PLUGIN_PATH and --plugin FILE. A --plugin file that fails to load\n"
       "is listed and makes the exit code 1.\n"
+      "Each plugin is first loaded in a child process: one that crashes or hangs while\n"
+      "loading (limit: NNPORT_PLUGIN_PROBE_TIMEOUT seconds, default 10) is listed as\n"
+      "failed and skipped.\n"
       "Examples:\n"
       "  nnport check-env\n"
       "  nnport --plugin ./libnnport_backend_mine.so check-env --json");
   return {sub, [o, &g] {
             Registry& reg = Registry::global();
+            reg.set_probe_timeout(check_env_probe_timeout());  // main did, before --plugin
             std::vector<const BackendManager*> managers = reg.list();
             std::vector<PluginFailure> failures = reg.failures();
             for (const auto& f : g.plugin_errors) {  // --plugin files, if not already recorded
@@ -86,6 +111,8 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
                      {"version", r.version.empty() ? Config(nullptr) : Config(r.version)},
                      {"reason", r.available ? Config(nullptr) : Config(reason)},
                      {"plugin", r.manager ? Config(r.manager->plugin_path()) : Config(nullptr)},
+                     {"thread_safe",
+                      r.manager ? Config(r.manager->wrapper_thread_safe()) : Config(nullptr)},
                      {"lines", r.lines}});
               }
               Config fails = Config::array();
@@ -97,6 +124,7 @@ Command add_check_env_command(CLI::App& app, GlobalOptions& g) {
               for (const auto& r : rows) {
                 for (const auto& line : r.lines) std::cout << line << "\n";
                 for (const auto& why : r.reasons) std::cout << "    " << why << "\n";
+                if (r.available) std::cout << thread_safety_line(*r.manager) << "\n";
                 if (r.no_plugin && g.verbose)  // -v: the file that would add it
                   std::cout << "    no plugin: needs libnnport_backend_" << r.name
                             << ".so in the plugin folder, NNPORT_PLUGIN_PATH or --plugin\n";

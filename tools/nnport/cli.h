@@ -36,6 +36,8 @@ struct Command {
 };
 
 Command add_check_env_command(CLI::App& app, GlobalOptions& g);
+// check-env's time limit per plugin probe (NNPORT_PLUGIN_PROBE_TIMEOUT, default 10 s).
+double check_env_probe_timeout();
 Command add_config_command(CLI::App& app, GlobalOptions& g);
 Command add_convert_command(CLI::App& app, GlobalOptions& g);
 Command add_run_command(CLI::App& app, GlobalOptions& g);

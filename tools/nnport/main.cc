@@ -79,6 +79,9 @@ int run_main(int argc, char** argv) {
   if (g.verbose && std::getenv("NNPORT_LOG_LEVEL") == nullptr)
     ::setenv("NNPORT_LOG_LEVEL", "info", 1);
 
+  // check-env must outlive a plugin that crashes or hangs while loading.
+  if (app.got_subcommand("check-env"))
+    nnport::Registry::global().set_probe_timeout(nnport::cli::check_env_probe_timeout());
   for (const auto& file : g.plugins) {
     auto loaded = nnport::Registry::global().load_plugin(file);
     if (!loaded.ok()) {

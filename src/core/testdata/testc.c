@@ -91,6 +91,7 @@ static const nnport_backend kBackend = {
     off_build,
 #endif
     NULL, /* check_model: unknown */
+    0,    /* wrapper_thread_safe: calls on one wrapper take turns */
 };
 
 #if TESTC_KIND == 3
