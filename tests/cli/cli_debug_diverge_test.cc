@@ -32,8 +32,7 @@ class DebugDiverge : public CliTest {
   }
   // A work dir of `model` converted with the faulty config `cfg`.
   std::string convert(const std::string& cfg, const std::string& model) {
-    CliResult c =
-        nnport({"convert", faulty_cfg(cfg), faulty_model(model), "--work-dir", work()});
+    CliResult c = nnport({"convert", faulty_cfg(cfg), faulty_model(model), "--work-dir", work()});
     EXPECT_EQ(c.exit_code, 0) << c.err;
     return work();
   }
@@ -215,8 +214,8 @@ TEST_F(DebugDiverge, RealModelsOnTheConvertingBackends) {
   if (!fs::exists(model("mobilenet_v2"))) GTEST_SKIP() << "mobilenet_v2 is absent";
   for (const char* backend : {"xnnpack", "opencv"}) {
     SCOPED_TRACE(backend);
-    CliResult r = run_cli({"debug", "diverge", model("mobilenet_v2").string(), "--backend",
-                           backend, "--atol", "0", "--rtol", "0", "--json"});
+    CliResult r = run_cli({"debug", "diverge", model("mobilenet_v2").string(), "--backend", backend,
+                           "--atol", "0", "--rtol", "0", "--json"});
     if (r.exit_code != 1 && r.err.find("not available") != std::string::npos) continue;
     ASSERT_EQ(r.exit_code, 1) << r.err;
     Json j = Json::parse(r.out);

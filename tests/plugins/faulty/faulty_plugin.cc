@@ -92,10 +92,11 @@ Faults parse_faults(const std::string& deploy_cfg_json) {
     } else if (key == "common_config" || key == "model_inputs" || key == "quantization") {
       // Keys nnport's convert applies before to_backend.
     } else {
-      throw Error(NNPORT_INVALID_ARGUMENT,
-                  "faulty: unknown backend_config key '" + key +
-                      "'; the keys are perturb_node, perturb_op, perturb_delta, fail_node, "
-                      "fail_op, fail_output, crash_node, crash_op (tests/plugins/faulty/README.md)");
+      throw Error(
+          NNPORT_INVALID_ARGUMENT,
+          "faulty: unknown backend_config key '" + key +
+              "'; the keys are perturb_node, perturb_op, perturb_delta, fail_node, "
+              "fail_op, fail_output, crash_node, crash_op (tests/plugins/faulty/README.md)");
     }
   }
   if (delta_given && !f.perturb.given())
