@@ -38,17 +38,22 @@ struct Graph {
   std::vector<OnnxNodeInfo> nodes;
   std::unordered_map<std::string, int64_t> producer;  // tensor -> node making it
   std::unordered_map<std::string, int64_t>
-      last_use;                     // tensor -> last node reading it (N: an output)
-  std::set<std::string> constants;  // initializers
+      last_use;                    // tensor -> last node reading it (N: an output)
+  std::set<std::string> computed;  // tensors that depend on a graph input (not weights alone)
 
   explicit Graph(const OnnxModelInfo& info) : nodes(info.nodes) {
     const auto n = static_cast<int64_t>(nodes.size());
-    constants.insert(info.initializer_names.begin(), info.initializer_names.end());
+    for (const auto& in : info.inputs) computed.insert(in.name);
     for (int64_t i = 0; i < n; ++i) {
-      for (const auto& in : nodes[i].inputs)
+      bool from_inputs = false;
+      for (const auto& in : nodes[i].inputs) {
         if (!in.empty()) last_use[in] = i;
-      for (const auto& out : nodes[i].outputs)
+        from_inputs = from_inputs || computed.count(in) != 0;
+      }
+      for (const auto& out : nodes[i].outputs) {
         if (!out.empty()) producer.emplace(out, i);
+        if (!out.empty() && from_inputs) computed.insert(out);
+      }
     }
     for (const auto& out : info.outputs) last_use[out.name] = n;
   }
@@ -57,16 +62,26 @@ struct Graph {
   // then the earlier nodes' outputs that later nodes (or the graph's
   // outputs) still read. A tensor of these that parts means some node up
   // to the cut parts.
+  // Tensors made from weights alone (Constant nodes, shape arithmetic on
+  // initializers) are left out: they cannot part, and backends refuse them
+  // as outputs.
   std::vector<std::string> live_at(int64_t cut) const {
     std::vector<std::string> live;
     for (const auto& out : nodes[cut].outputs)
-      if (!out.empty()) live.push_back(out);
+      if (computed.count(out) != 0) live.push_back(out);
     for (int64_t k = 0; k < cut; ++k)
       for (const auto& out : nodes[k].outputs) {
         auto it = last_use.find(out);
-        if (!out.empty() && it != last_use.end() && it->second > cut) live.push_back(out);
+        if (computed.count(out) != 0 && it != last_use.end() && it->second > cut)
+          live.push_back(out);
       }
     return live;
+  }
+  // A cut after a node that only computes from weights shows nothing new.
+  bool worth_cutting(int64_t cut) const {
+    for (const auto& out : nodes[cut].outputs)
+      if (computed.count(out) != 0) return true;
+    return false;
   }
 
   // From a graph input to `tensor` along each node's first computed input.
@@ -76,7 +91,7 @@ struct Graph {
       const OnnxNodeInfo& node = nodes[it->second];
       auto next = producer.end();
       for (const auto& in : node.inputs)
-        if (!in.empty() && constants.count(in) == 0) {
+        if (computed.count(in) != 0) {
           path.push_back(in);
           next = producer.find(in);
           break;
@@ -201,7 +216,11 @@ class Bisection {
       step.high = high;
       step.wanted = low + (high - low) / 2;
       CutResult at;
+      bool any_worth = false;
       for (int64_t c : candidates(step.wanted, low, high)) {
+        if (!graph_.worth_cutting(c)) continue;
+        any_worth = true;
+        if (static_cast<int>(step.skipped.size()) >= kMaxTriesPerStep) break;
         NNPORT_ASSIGN_OR_RETURN(at, evaluate(c, graph_.live_at(c)));
         if (at.converted) {
           step.cut = c;
@@ -211,6 +230,10 @@ class Bisection {
         }
         step.skipped.push_back("node " + std::to_string(c) + " " + node_label(c) + ": " +
                                first_line(at.why_not));
+      }
+      if (!any_worth) {  // only weight-only nodes between: they cannot part
+        low = high - 1;
+        break;
       }
       if (step.cut >= 0) {
         step.tensors = static_cast<int64_t>(at.checks.size());
@@ -280,17 +303,19 @@ class Bisection {
   }
 
  private:
-  // wanted, wanted+1, wanted-1, ... inside (low, high), at most kMaxTriesPerStep.
+  // Nearest first, every node in (low, high): weight-only ones are dropped
+  // by the caller without a trial, and at most kMaxTriesPerStep convert.
   static std::vector<int64_t> candidates(int64_t wanted, int64_t low, int64_t high) {
     std::vector<int64_t> out;
-    for (int64_t d = 0; static_cast<int>(out.size()) < kMaxTriesPerStep; ++d) {
+    for (int64_t d = 0;; ++d) {
       const bool up = wanted + d<high, down = d> 0 && wanted - d > low;
       if (!up && !down && d > 0) break;  // both ends of the range reached
       if (up) out.push_back(wanted + d);
-      if (down && static_cast<int>(out.size()) < kMaxTriesPerStep) out.push_back(wanted - d);
+      if (down) out.push_back(wanted - d);
     }
     return out;
   }
+
   std::string node_label(int64_t c) const {
     return "'" + graph_.nodes[c].name + "' (" + graph_.nodes[c].op_type + ")";
   }

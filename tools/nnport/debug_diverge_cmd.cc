@@ -23,13 +23,14 @@ std::string error_text(const OutputComparison& c) {
 }
 
 void print_step(const DivergeStep& s) {
-  std::cerr << "step " << s.index << ": nodes " << s.low + 1 << ".." << s.high << " left; ";
-  for (const auto& skipped : s.skipped) std::cerr << "\n  cut after " << skipped << "\n  ";
+  std::cerr << "step " << s.index << ": nodes " << s.low + 1 << ".." << s.high << " left\n";
+  for (const auto& skipped : s.skipped)
+    std::cerr << "  cannot cut after " << skipped << " (moving the cut)\n";
   if (s.cut < 0) {
-    std::cerr << "no cut in range could be converted\n";
+    std::cerr << "  no cut in range could be converted" << std::endl;
     return;
   }
-  std::cerr << "cut after " << node_text(s.cut, s.cut_name, s.cut_op) << ": " << s.tensors
+  std::cerr << "  cut after " << node_text(s.cut, s.cut_name, s.cut_op) << ": " << s.tensors
             << " tensor(s), worst '" << s.worst_tensor << "' max abs err "
             << format_number(s.worst_abs_err) << " -> " << (s.diverged ? "parts" : "agrees")
             << std::endl;
