@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -221,7 +222,12 @@ class Bisection {
         if (!graph_.worth_cutting(c)) continue;
         any_worth = true;
         if (static_cast<int>(step.skipped.size()) >= kMaxTriesPerStep) break;
-        NNPORT_ASSIGN_OR_RETURN(at, evaluate(c, graph_.live_at(c)));
+        if (auto known = unconvertible_.find(c); known != unconvertible_.end()) {
+          at = CutResult{false, known->second, {}};  // tried in an earlier step
+        } else {
+          NNPORT_ASSIGN_OR_RETURN(at, evaluate(c, graph_.live_at(c)));
+          if (!at.converted) unconvertible_[c] = at.why_not;
+        }
         if (at.converted) {
           step.cut = c;
           step.cut_name = graph_.nodes[c].name;
@@ -249,9 +255,10 @@ class Bisection {
       report_.steps.push_back(step);
       if (options_.on_step) options_.on_step(step);
       if (step.cut < 0) {
-        report_.notes.push_back("no cut between node " + std::to_string(low + 1) + " and node " +
+        report_.notes.push_back("no cut after nodes " + std::to_string(low + 1) + ".." +
                                 std::to_string(high - 1) + " could be converted for " +
-                                info_.backend + "; the first diverging node lies in that range");
+                                info_.backend + ", so the first diverging node is one of nodes " +
+                                std::to_string(low + 1) + ".." + std::to_string(high));
         break;
       }
     }
@@ -338,6 +345,7 @@ class Bisection {
   DivergeReport& report_;
   Registry* registry_;
   int trials_ = 0;
+  std::map<int64_t, std::string> unconvertible_;  // cut -> why it did not convert
 };
 
 }  // namespace
