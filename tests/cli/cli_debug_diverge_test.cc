@@ -214,10 +214,12 @@ TEST_F(DebugDiverge, RealModelsOnTheConvertingBackends) {
   if (!fs::exists(model("mobilenet_v2"))) GTEST_SKIP() << "mobilenet_v2 is absent";
   for (const char* backend : {"xnnpack", "opencv"}) {
     SCOPED_TRACE(backend);
+    const std::string input = (models_dir() / "mobilenet_v2" / "inputs" / "input.npy").string();
     CliResult r = run_cli({"debug", "diverge", model("mobilenet_v2").string(), "--backend", backend,
-                           "--atol", "0", "--rtol", "0", "--json"});
+                           "--atol", "0", "--rtol", "0", "--input", "input=" + input, "--json"});
     if (r.exit_code != 1 && r.err.find("not available") != std::string::npos) continue;
     ASSERT_EQ(r.exit_code, 1) << r.err;
+    ASSERT_TRUE(Json::accept(r.out)) << r.out << r.err;
     Json j = Json::parse(r.out);
     ASSERT_EQ(j["found"], true) << j.dump(1);
     for (const auto& p : j["path"])
