@@ -3,6 +3,7 @@
 #include <exception>
 #include <filesystem>
 #include <regex>
+#include <unordered_set>
 
 #include "onnx/checker.h"
 #include "onnx/onnx_io.h"
@@ -59,6 +60,21 @@ Status check_model(const onnx::ModelProto& model, const std::string& path) {
 }
 
 Status infer_shapes(onnx::ModelProto& model, const std::string& path) {
+  // libonnx's inference dereferences the type of every input a node reads:
+  // one no earlier node, graph input or initializer defines crashes it
+  // (found by fuzz_onnx on an unchecked rewrite). Refuse such graphs first.
+  std::unordered_set<std::string> defined;
+  for (const auto& i : model.graph().input()) defined.insert(i.name());
+  for (const auto& t : model.graph().initializer()) defined.insert(t.name());
+  for (const auto& n : model.graph().node()) {
+    for (const auto& in : n.input())
+      if (!in.empty() && defined.count(in) == 0)
+        return invalid_argument("infer onnx shapes: " + path + ": node '" + n.name() + "' (" +
+                                n.op_type() + ") reads '" + in +
+                                "' before any node makes it: the graph is not in topological "
+                                "order or the tensor is missing; fix the model and re-export");
+    for (const auto& out : n.output()) defined.insert(out);
+  }
   // Data propagation computes Shape->Gather->Reshape chains; some models
   // trip it, so retry without before giving up.
   std::string first_error;
