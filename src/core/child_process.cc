@@ -99,7 +99,13 @@ std::string describe(const ChildOutcome& outcome, double timeout_s) {
          (name != nullptr ? std::string(" (SIG") + name + ")" : std::string());
 }
 
-Result<ChildOutcome> run_in_child(const std::function<int(int fd)>& fn, double timeout_s) {
+namespace {
+
+// Fork with a pipe back; the child leads its own process group and runs
+// in_child(write end), which must not return (it ends with _exit). The
+// caller reads the pipe until EOF or the deadline.
+Result<ChildOutcome> spawn(const std::function<void(int fd)>& in_child, double timeout_s,
+                           size_t max_output) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return io_error(errno_text("creating a pipe"));
   const pid_t pid = ::fork();
@@ -112,48 +118,48 @@ Result<ChildOutcome> run_in_child(const std::function<int(int fd)>& fn, double t
   if (pid == 0) {
     ::setpgid(0, 0);
     ::close(fds[0]);
-    int code = kExitException;
-    try {
-      code = fn(fds[1]);
-    } catch (const std::exception& e) {
-      write_all(fds[1], std::string("exception: ") + e.what());
-    } catch (...) {
-      write_all(fds[1], "exception of an unknown type");
-    }
-    ::_exit(code);
+    in_child(fds[1]);
+    ::_exit(127);  // in_child ends the child itself
   }
   ::setpgid(pid, pid);  // also here: no race with the kill at the deadline
   ::close(fds[1]);
-  return collect(pid, fds[0], timeout_s, static_cast<size_t>(-1));
+  return collect(pid, fds[0], timeout_s, max_output);
+}
+
+}  // namespace
+
+Result<ChildOutcome> run_in_child(const std::function<int(int fd)>& fn, double timeout_s) {
+  return spawn(
+      [&](int fd) {
+        int code = kExitException;
+        try {
+          code = fn(fd);
+        } catch (const std::exception& e) {
+          write_all(fd, std::string("exception: ") + e.what());
+        } catch (...) {
+          write_all(fd, "exception of an unknown type");
+        }
+        ::_exit(code);
+      },
+      timeout_s, static_cast<size_t>(-1));
 }
 
 Result<ChildOutcome> run_shell(const std::string& command, double timeout_s, size_t max_output) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return io_error(errno_text("creating a pipe"));
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    const Status error = io_error(errno_text("starting a child process"));
-    ::close(fds[0]);
-    ::close(fds[1]);
-    return error;
-  }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(fds[1], STDOUT_FILENO);  // dup2 clears O_CLOEXEC on the copies
-    ::dup2(fds[1], STDERR_FILENO);
-    // Signals the caller blocks (remove_temporaries_on_signals) stay
-    // blocked across exec: unblock them for the command.
-    sigset_t all;
-    sigfillset(&all);
-    ::sigprocmask(SIG_UNBLOCK, &all, nullptr);
-    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);
-  ::close(fds[1]);
-  return collect(pid, fds[0], timeout_s, max_output);
+  return spawn(
+      [&](int fd) {
+        const int null_fd = ::open("/dev/null", O_RDONLY);
+        if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+        ::dup2(fd, STDOUT_FILENO);  // dup2 clears O_CLOEXEC on the copies
+        ::dup2(fd, STDERR_FILENO);
+        // Signals the caller blocks (remove_temporaries_on_signals) stay
+        // blocked across exec: unblock them for the command.
+        sigset_t all;
+        sigfillset(&all);
+        ::sigprocmask(SIG_UNBLOCK, &all, nullptr);
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+      },
+      timeout_s, max_output);
 }
 
 }  // namespace nnport::core_internal
