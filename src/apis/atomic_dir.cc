@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <memory>
 #include <system_error>
 
 #include "apis/signal_cleanup.h"
@@ -23,6 +22,10 @@ namespace {
 
 constexpr const char* kLockFile = ".nnport-lock";
 constexpr const char* kTmpInfix = ".tmp-";
+// Inside a holder (see commit): the folder being swapped, and the old work
+// dir moved aside where RENAME_EXCHANGE is missing.
+constexpr const char* kSwapSlot = "swap";
+constexpr const char* kOldSlot = "old";
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -63,6 +66,16 @@ bool holds_no_lock_yet(const fs::path& p) {
   for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
     if (it->path().filename() != std::string(kLockFile) + ".new") return false;
   return !ec;
+}
+
+// Deletes a locked temporary folder with its lock file last: killed while
+// deleting (a large old work dir takes a while), what is left is still
+// recognisably a stale temporary that `clean` removes.
+void remove_lock_last(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != kLockFile) fs::remove_all(it->path(), ec);
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace
@@ -113,7 +126,12 @@ std::vector<fs::path> remove_stale_temporaries(const fs::path& target) {
       // The owner holds the lock until it commits or exits; a lock we can
       // take belongs to a process that is gone.
       stale = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-      if (stale) fs::remove_all(p, ec);
+      // Killed between the two renames of a replace without RENAME_EXCHANGE:
+      // the old work dir is back where it was, as if nothing had happened.
+      if (stale && !fs::exists(fs::symlink_status(target, ec)) &&
+          fs::is_directory(fs::symlink_status(p / kOldSlot, ec)))
+        ::rename((p / kOldSlot).c_str(), target.c_str());
+      if (stale) remove_lock_last(p);
       ::close(fd);
     } else if (errno == ENOENT && holds_no_lock_yet(p) && older_than_a_minute(p)) {
       // killed between mkdtemp and taking the lock, or before renaming it
@@ -127,7 +145,7 @@ std::vector<fs::path> remove_stale_temporaries(const fs::path& target) {
 AtomicDir::~AtomicDir() {
   std::error_code ec;
   if (!committed_) {
-    if (!tmp_.empty()) fs::remove_all(tmp_, ec);
+    if (!tmp_.empty()) remove_lock_last(tmp_);
     for (auto it = created_parents_.rbegin(); it != created_parents_.rend(); ++it)
       fs::remove(*it, ec);  // only removes empty folders
   }
@@ -190,14 +208,17 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   // (it is still registered and non-empty) until the rename.
   std::error_code ec;
   fs::remove(tmp_ / kLockFile, ec);
-  // A folder replaced by the swap below lands at tmp_, without a lock file:
-  // a SIGKILL while it is checked and deleted would leave it where neither
-  // `clean` nor the next convert removes it. A locked temporary folder made
-  // beforehand takes it right after the swap (its destructor deletes it).
-  std::unique_ptr<AtomicDir> holder;
-  if (replace && is_nonempty_dir(target_)) {
-    holder = std::make_unique<AtomicDir>();
-    if (!holder->create(target_).ok()) holder.reset();  // then as before: deleted at tmp_
+  // Replacing a work dir: the new folder moves into a second locked
+  // temporary folder (the holder) and is swapped from there, so the old one
+  // lands inside the holder: a SIGKILL at any moment leaves only folders
+  // whose lock nobody holds, which `clean` and the next convert remove (or,
+  // between the two renames of the fallback, put back: see
+  // remove_stale_temporaries). Made before the signal lock, which its
+  // creation and destruction take.
+  AtomicDir holder;
+  if (replace) {
+    if (Status made = holder.create(target_); !made.ok())
+      return io_error("cannot replace work dir " + quoted(target_) + ": " + made.message());
   }
   auto signals = lock_temporaries();  // a signal now waits until the rename is done
   // Replaces a missing or empty target folder atomically.
@@ -205,7 +226,7 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
     committed_ = true;
     return {};
   }
-  int err = errno;
+  const int err = errno;
   if ((err == ENOTEMPTY || err == EEXIST) && !replace) {
     // Another convert into the same work dir finished between the check
     // above and the rename: the error the check gives, not one that names
@@ -215,48 +236,52 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
   if (!(err == ENOTEMPTY || err == EEXIST) || !replace)
     return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
                     std::strerror(err));
-  // Swap the new folder with the old one in one step, then delete the old
-  // (which now sits at tmp_, still registered for removal).
-  if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
-    committed_ = true;
-    fs::path old = tmp_;
-    if (holder && ::rename(tmp_.c_str(), (holder->path() / "old").c_str()) == 0)
-      old = holder->path() / "old";
-    signals.unlock();
-    // The policy allowed it before the swap; a file added since then (by
-    // someone else, in that moment) must not be deleted unseen.
-    Status still = replace(old);
-    if (!still.ok()) {
-      if (old != tmp_) ::rename(old.c_str(), tmp_.c_str());  // kept where the message says
-      unregister_temporary(tmp_);
-      kept_old_ = "the old work dir changed while it was being replaced, so it was kept at '" +
-                  tmp_.string() + "': " + still.message();
-      return {};
-    }
-    fs::remove_all(old, ec);
-    return {};
-  }
-  // A file system without RENAME_EXCHANGE: move the old one aside first.
-  std::string old = target_.string() + ".old-XXXXXX";
-  if (mkdtemp(old.data()) == nullptr)
-    return io_error("cannot replace work dir " + quoted(target_) + ": " + std::strerror(errno));
-  if (::rename(target_.c_str(), old.c_str()) != 0) {
-    err = errno;
-    ::rmdir(old.c_str());
-    return io_error("cannot replace work dir " + quoted(target_) + ": " + std::strerror(err));
-  }
-  if (::rename(tmp_.c_str(), target_.c_str()) != 0) {
-    err = errno;
-    if (::rename(old.c_str(), target_.c_str()) != 0)  // put the old one back
-      return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
-                      std::strerror(err) + "; the old work dir is now at " + quoted(fs::path(old)) +
-                      ": move it back by hand");
-    return io_error("cannot move " + quoted(tmp_) + " to work dir " + quoted(target_) + ": " +
-                    std::strerror(err));
+
+  const fs::path incoming = holder.path() / kSwapSlot;
+  if (::rename(tmp_.c_str(), incoming.c_str()) != 0)
+    return io_error("cannot replace work dir " + quoted(target_) + ": moving " + quoted(tmp_) +
+                    " failed: " + std::strerror(errno));
+  fs::path old;
+  if (Status swapped = swap_into_place(incoming, target_, holder.path() / kOldSlot,
+                                       SwapMethod::kExchange, &old);
+      !swapped.ok()) {
+    if (!fs::exists(target_, ec)) holder.committed_ = true;  // holds the old: clean puts it back
+    return swapped;
   }
   committed_ = true;
   signals.unlock();
-  fs::remove_all(old, ec);
+  // The policy allowed it before the swap; a file added since then (by
+  // someone else, in that moment) must not be deleted unseen.
+  if (Status still = replace(old); !still.ok()) {
+    ::rename(old.c_str(), tmp_.c_str());  // kept where the message says, out of the holder
+    unregister_temporary(tmp_);
+    kept_old_ = "the old work dir changed while it was being replaced, so it was kept at '" +
+                tmp_.string() + "': " + still.message();
+  }
+  return {};  // the holder's destructor deletes the old one
+}
+
+Status swap_into_place(const fs::path& incoming, const fs::path& target, const fs::path& aside,
+                       SwapMethod method, fs::path* old) {
+  if (method == SwapMethod::kExchange &&
+      ::renameat2(AT_FDCWD, incoming.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+    *old = incoming;
+    return {};
+  }
+  // A file system without RENAME_EXCHANGE: move the old one aside first.
+  if (::rename(target.c_str(), aside.c_str()) != 0)
+    return io_error("cannot replace work dir " + quoted(target) + ": moving it aside failed: " +
+                    std::strerror(errno));
+  if (::rename(incoming.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    const std::string why = "cannot move the new work dir to " + quoted(target) + ": " +
+                            std::strerror(err);
+    if (::rename(aside.c_str(), target.c_str()) != 0)  // put the old one back
+      return io_error(why + "; the old work dir is at " + quoted(aside) + ": `nnport clean " +
+                      target.string() + "` puts it back");
+    return io_error(why);
+  }
+  *old = aside;
   return {};
 }
 

@@ -50,6 +50,18 @@ class AtomicDir {
   bool committed_ = false;
 };
 
+// How swap_into_place replaces a folder: one atomic exchange (falling back
+// to kMoveAside where the file system cannot), or moving the old one aside
+// first (two renames; tests use it to reach the fallback).
+enum class SwapMethod { kExchange, kMoveAside };
+
+// Puts `incoming` at `target` (which exists) and sets `old` to where the
+// replaced folder now is: `incoming` after an exchange, `aside` otherwise.
+// On failure `target` holds the old folder, or the error says where it is.
+Status swap_into_place(const std::filesystem::path& incoming, const std::filesystem::path& target,
+                       const std::filesystem::path& aside, SwapMethod method,
+                       std::filesystem::path* old);
+
 // A --work-dir as an absolute, normalized path without a trailing slash.
 std::filesystem::path work_dir_path(const std::string& dir);
 
@@ -59,7 +71,9 @@ Status check_target_dir(const std::filesystem::path& target, const ReplacePolicy
 // Temporary folders of `target` left by nnport runs that were killed
 // (SIGKILL, power loss): "<target>.tmp-XXXXXX" whose lock no process holds,
 // or that are empty. Removes them and returns their paths; folders of a
-// running nnport, and anything nnport cannot prove is its own, stay.
+// running nnport, and anything nnport cannot prove is its own, stay. A
+// killed replace that had moved the old work dir aside (and not yet put the
+// new one in its place) gets the old one back at `target` first.
 std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& target);
 
 }  // namespace nnport::apis

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 
 namespace nnport::apis {
 namespace {
@@ -161,6 +162,68 @@ TEST_F(AtomicDirTest, StaleTemporariesGoLiveAndForeignOnesStay) {
   EXPECT_TRUE(fs::exists(starting)) << "removed a convert's folder before it could lock it";
   EXPECT_TRUE(fs::exists(other));
   EXPECT_TRUE(fs::exists(longer));
+}
+
+// Without RENAME_EXCHANGE the old folder is moved aside, then the new one in.
+TEST_F(AtomicDirTest, MovingAsideReplacesAndSaysWhereTheOldOneIs) {
+  fs::create_directories(root_ / "work");
+  touch(root_ / "work" / "old.txt");
+  fs::create_directories(root_ / "incoming");
+  touch(root_ / "incoming" / "new.txt");
+  fs::path old;
+  ASSERT_TRUE(swap_into_place(root_ / "incoming", root_ / "work", root_ / "aside",
+                              SwapMethod::kMoveAside, &old)
+                  .ok());
+  EXPECT_EQ(old, root_ / "aside");
+  EXPECT_TRUE(fs::exists(root_ / "work" / "new.txt"));
+  EXPECT_TRUE(fs::exists(root_ / "aside" / "old.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "incoming"));
+  // A missing incoming folder: the old one stays (is put back) and the error says so.
+  EXPECT_FALSE(swap_into_place(root_ / "gone", root_ / "work", root_ / "aside2",
+                               SwapMethod::kMoveAside, &old)
+                   .ok());
+  EXPECT_TRUE(fs::exists(root_ / "work" / "new.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "aside2"));
+}
+
+// A --force convert killed between the two renames of the fallback: its
+// holder (lock free) holds the old work dir and the target is gone. clean
+// puts the old one back; where the new one made it, the holder just goes.
+TEST_F(AtomicDirTest, AKilledMoveAsideGetsTheOldWorkDirBack) {
+  const fs::path target = root_ / "work";
+  const fs::path holder = root_ / "work.tmp-Hq7Lk2";
+  fs::create_directories(holder / "old");
+  fs::create_directories(holder / "swap");
+  touch(holder / ".nnport-lock", "12345\n");
+  touch(holder / "old" / "deploy.json", "old");
+  touch(holder / "swap" / "deploy.json", "new");
+  EXPECT_EQ(remove_stale_temporaries(target), std::vector<fs::path>{holder});
+  EXPECT_FALSE(fs::exists(holder));
+  std::ifstream in(target / "deploy.json");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}), "old");
+
+  fs::create_directories(holder / "old");
+  touch(holder / ".nnport-lock", "12345\n");
+  touch(holder / "old" / "deploy.json", "older");
+  EXPECT_EQ(remove_stale_temporaries(target), std::vector<fs::path>{holder});
+  std::ifstream again(target / "deploy.json");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(again)), {}), "old")
+      << "an existing work dir was replaced by a killed run's old one";
+}
+
+// --force: the swap happens inside a second locked temporary folder; after
+// the commit nothing but the new work dir is left beside it.
+TEST_F(AtomicDirTest, ReplacingLeavesOnlyTheNewWorkDir) {
+  fs::create_directories(root_ / "work");
+  touch(root_ / "work" / "old.txt");
+  AtomicDir d;
+  ASSERT_TRUE(d.create(root_ / "work").ok());
+  touch(d.path() / "new.txt");
+  ASSERT_TRUE(d.commit(kReplaceAny).ok());
+  EXPECT_EQ(entries(), 1u);
+  EXPECT_TRUE(fs::exists(root_ / "work" / "new.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "work" / "old.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "work" / ".nnport-lock"));
 }
 
 }  // namespace

@@ -245,13 +245,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, KillTest, ::testing::ValuesIn(kBackends));
 
 // With an older work dir and --force: after a kill at any moment, the old
 // work dir is there byte for byte, or the new one is whole.
-// DISABLED until fixed (issue 11): under load, a SIGKILL in the --force
-// swap window still leaves the old work dir's files (end2end.onnx,
-// deploy.json, detail.json) in an unlocked "work.tmp-XXXXXX" that clean
-// refuses to remove (seen twice in full ctest runs on 2026-12-01; passes
-// alone). The new work dir is whole and nothing is lost, but the leftover
-// is garbage only a human can remove.
-TEST_F(FaultTest, DISABLED_SigkillDuringForceKeepsTheOldOrTheWholeNew) {
+TEST_F(FaultTest, SigkillDuringForceKeepsTheOldOrTheWholeNew) {
   const Backend& b = kOrtMobilenet;
   if (!fs::exists(model(b.model))) GTEST_SKIP() << b.model << " is absent";
   const fs::path w = dir_ / "work", ref = dir_ / "ref", old = dir_ / "old";
@@ -289,14 +283,11 @@ TEST_F(FaultTest, DISABLED_SigkillDuringForceKeepsTheOldOrTheWholeNew) {
 // deleted: killed there, nnport used to leave the old one, half deleted, in a
 // "work.tmp-XXXXXX" without a lock file, which neither `clean` nor the next
 // convert removed (11 of 12 kills here). The old one is resnet18's, so its
-// deletion takes a while; the kill follows the new deploy.json.
-// DISABLED until fixed (issue 11): under load, a SIGKILL in the --force
-// swap window still leaves the old work dir's files (end2end.onnx,
-// deploy.json, detail.json) in an unlocked "work.tmp-XXXXXX" that clean
-// refuses to remove (seen twice in full ctest runs on 2026-12-01; passes
-// alone). The new work dir is whole and nothing is lost, but the leftover
-// is garbage only a human can remove.
-TEST_F(FaultTest, DISABLED_SigkillRightAfterTheSwapLeavesNothingCleanCannotRemove) {
+// deletion takes a while; the kill follows the new deploy.json. Since the
+// swap happens inside a second locked temporary folder, no moment is left
+// where the old one sits in an unlocked one (it used to, between the
+// exchange and the next rename: seen under load).
+TEST_F(FaultTest, SigkillRightAfterTheSwapLeavesNothingCleanCannotRemove) {
   if (!fs::exists(model("resnet18")) || !fs::exists(model("squeezenet1_1")))
     GTEST_SKIP() << "resnet18 or squeezenet1_1 is absent";
   const fs::path w = dir_ / "work", old = dir_ / "old";
