@@ -242,8 +242,8 @@ Status AtomicDir::commit(const ReplacePolicy& replace) {
     return io_error("cannot replace work dir " + quoted(target_) + ": moving " + quoted(tmp_) +
                     " failed: " + std::strerror(errno));
   fs::path old;
-  if (Status swapped = swap_into_place(incoming, target_, holder.path() / kOldSlot,
-                                       SwapMethod::kExchange, &old);
+  if (Status swapped =
+          swap_into_place(incoming, target_, holder.path() / kOldSlot, SwapMethod::kExchange, &old);
       !swapped.ok()) {
     if (!fs::exists(target_, ec)) holder.committed_ = true;  // holds the old: clean puts it back
     return swapped;
@@ -270,12 +270,12 @@ Status swap_into_place(const fs::path& incoming, const fs::path& target, const f
   }
   // A file system without RENAME_EXCHANGE: move the old one aside first.
   if (::rename(target.c_str(), aside.c_str()) != 0)
-    return io_error("cannot replace work dir " + quoted(target) + ": moving it aside failed: " +
-                    std::strerror(errno));
+    return io_error("cannot replace work dir " + quoted(target) +
+                    ": moving it aside failed: " + std::strerror(errno));
   if (::rename(incoming.c_str(), target.c_str()) != 0) {
     const int err = errno;
-    const std::string why = "cannot move the new work dir to " + quoted(target) + ": " +
-                            std::strerror(err);
+    const std::string why =
+        "cannot move the new work dir to " + quoted(target) + ": " + std::strerror(err);
     if (::rename(aside.c_str(), target.c_str()) != 0)  // put the old one back
       return io_error(why + "; the old work dir is at " + quoted(aside) + ": `nnport clean " +
                       target.string() + "` puts it back");
