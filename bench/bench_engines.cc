@@ -58,6 +58,7 @@
 #include "cpu_peak.h"
 #include "nnport/npy.h"
 #include "nnport/registry.h"
+#include "ort_private_env.h"
 #include "xnn_format.h"
 #include "xnn_subgraph.h"
 
@@ -147,7 +148,8 @@ class Plain {
 };
 
 Ort::Env& ort_env() {
-  static Ort::Env env(ORT_LOGGING_LEVEL_WARNING, "bench_engines");
+  static Ort::Env env =
+      nnport::bench::make_private_ort_env(ORT_LOGGING_LEVEL_WARNING, "bench_engines");
   return env;
 }
 

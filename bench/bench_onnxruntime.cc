@@ -26,6 +26,7 @@
 
 #include "nnport/npy.h"
 #include "nnport/registry.h"
+#include "ort_private_env.h"
 
 namespace {
 
@@ -56,7 +57,7 @@ int threads_for(int fallback) {
 }
 
 Ort::Env& plain_env() {
-  static Ort::Env env(ORT_LOGGING_LEVEL_WARNING, "bench");
+  static Ort::Env env = nnport::bench::make_private_ort_env(ORT_LOGGING_LEVEL_WARNING, "bench");
   return env;
 }
 

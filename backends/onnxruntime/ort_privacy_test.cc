@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -147,12 +148,18 @@ TEST_P(OrtPrivacy, RunLeavesNothingInHomeCwdOrTmp) {
   const fs::path tmp = "/tmp";  // the library's log goes here, whatever TMPDIR says
   const std::set<std::string> tmp_before = names_in(tmp);
 
+  const auto started = fs::file_time_type::clock::now() - std::chrono::seconds(1);
   const Child child = run_cli({"run", dir + "/model.onnx"}, home, cwd, c.extra);
   const std::set<std::string> tmp_after = names_in(tmp);
   const std::string pid = std::to_string(child.pid);
   const std::string mat_debug = "/tmp/mat-debug-" + pid + ".log";
-  const bool had_mat_debug = fs::exists(mat_debug);
-  ::unlink(mat_debug.c_str());  // leave no litter when the test fails
+  // Written by this child: new, or (a stale one of an earlier process that
+  // had the same pid) modified since it started.
+  std::error_code ec;
+  const bool had_mat_debug = fs::exists(mat_debug, ec) &&
+                             (tmp_before.count(fs::path(mat_debug).filename().string()) == 0 ||
+                              fs::last_write_time(mat_debug, ec) >= started);
+  if (had_mat_debug) ::unlink(mat_debug.c_str());  // leave no litter when the test fails
 
   ASSERT_GT(child.pid, 0) << "could not start " << NNPORT_CLI_PATH;
   EXPECT_EQ(child.exit_code, 0) << child.output;
@@ -166,7 +173,6 @@ TEST_P(OrtPrivacy, RunLeavesNothingInHomeCwdOrTmp) {
       ADD_FAILURE() << "/tmp/" << name << " appeared, named with the child's pid " << pid;
     }
   }
-  std::error_code ec;
   fs::remove_all(root, ec);
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "../ort_private_env.h"
 #include "direct_main.h"
 
 namespace {
@@ -16,7 +17,7 @@ using nnport::Result;
 using nnport::Tensor;
 
 Ort::Env& env() {
-  static Ort::Env e(ORT_LOGGING_LEVEL_ERROR, "conformance");
+  static Ort::Env e = nnport::bench::make_private_ort_env(ORT_LOGGING_LEVEL_ERROR, "conformance");
   return e;
 }
 
