@@ -72,6 +72,15 @@ struct DataSet {
 NNPORT_API Result<std::vector<DataSet>> read_data_sets(const TestCase& test,
                                                        const TestModel& model);
 
+// The tolerances a test states in DIR/data.json (ONNX's own test layout:
+// {"atol": 1e-07, "rtol": 0.001, ...}, the real-model tests have one), each
+// key where present, else `defaults`' value. A data.json that is not JSON,
+// or whose atol/rtol is not a number >= 0, is an error naming the file.
+struct Tolerances {
+  double rtol = 1e-3, atol = 1e-5;
+};
+NNPORT_API Result<Tolerances> stated_tolerances(const TestCase& test, const Tolerances& defaults);
+
 // A TensorProto file as a Tensor (its name in *name when given).
 NNPORT_API Result<Tensor> read_tensor_proto(const std::string& path, std::string* name = nullptr);
 
@@ -88,6 +97,9 @@ struct TestResult {
   double max_rel_err = std::numeric_limits<double>::quiet_NaN();
   int data_sets = 0;
   double seconds = 0;
+  // The tolerances the outputs were compared with (the test's own, else the
+  // options'); NaN until the child read them.
+  double rtol = std::numeric_limits<double>::quiet_NaN(), atol = rtol;
 };
 
 struct Counts {
@@ -126,10 +138,10 @@ struct Report {
 struct Options {
   std::string suite = kDefaultSuite;
   std::string filter;
-  int jobs = 0;           // children at a time; 0: the number of cores
-  double timeout_s = 60;  // per test (conversion + every data set)
-  double rtol = 1e-3, atol = 1e-5;
-  std::string scratch_dir;  // where each test's converted files go; "" = the temp folder
+  int jobs = 0;                     // children at a time; 0: the number of cores
+  double timeout_s = 60;            // per test (conversion + every data set)
+  double rtol = 1e-3, atol = 1e-5;  // unless a test states its own (stated_tolerances)
+  std::string scratch_dir;          // where each test's converted files go; "" = the temp folder
 };
 
 // Called after each test ends (done of total), from a worker thread, one
@@ -161,7 +173,7 @@ NNPORT_API Result<Report> run_backend(const Options& options, const std::string&
 // {"backend", "suite", "filter", "rtol", "atol", "timeout_s", "jobs", "seconds",
 //  "summary": {"pass", "fail", "error", "skip", "total"},
 //  "tests": [{"name", "group", "op_types", "op", "status", "detail", "output",
-//             "max_abs_err", "max_rel_err", "data_sets", "seconds"}],
+//             "max_abs_err", "max_rel_err", "rtol", "atol", "data_sets", "seconds"}],
 //  "ops": {"<op>": {"pass", "fail", "error", "skip", "total"}}}
 NNPORT_API Config report_json(const Report& report);
 

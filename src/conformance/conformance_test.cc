@@ -256,6 +256,49 @@ TEST(ConformanceRun, WrongStoredOutputFailsAndGarbageModelIsAnError) {
   fs::remove_all(suite);
 }
 
+// A test's data.json states its tolerances (ONNX's layout): the wrong
+// stored output (off by max |y|) passes once the test allows that much, and
+// a broken data.json is that test's error, naming the file.
+TEST(ConformanceRun, ATestsOwnToleranceFromDataJsonWins) {
+  REQUIRE_ORT();
+  const fs::path suite = scratch("tolerance");
+  const fs::path add = kNode + "/test_add";
+  double max_y = 0;
+  for (float v : floats((add / "test_data_set_0/input_1.pb").string()))
+    max_y = std::max(max_y, double(std::fabs(v)));
+  for (const char* name : {"test_loose", "test_strict", "test_bad_json", "test_bad_atol"}) {
+    fs::copy(add, suite / name, fs::copy_options::recursive);
+    fs::copy_file(add / "test_data_set_0/input_0.pb", suite / name / "test_data_set_0/output_0.pb",
+                  fs::copy_options::overwrite_existing);
+  }
+  write(suite / "test_loose/data.json",
+        "{\"atol\": " + std::to_string(max_y * 1.01) + ", \"model_name\": \"add\"}");
+  write(suite / "test_strict/data.json", "{\"rtol\": 0.5}");  // atol stays the default
+  write(suite / "test_bad_json/data.json", "{\"atol\": ");
+  write(suite / "test_bad_atol/data.json", "{\"atol\": -1}");
+  Options o;
+  o.suite = suite.string();
+  auto r = run_backend(o, "onnxruntime");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const TestResult* loose = find(*r, "test_loose");
+  ASSERT_NE(loose, nullptr);
+  EXPECT_EQ(loose->status, TestStatus::kPass) << loose->detail;
+  EXPECT_NEAR(loose->atol, max_y * 1.01, 1e-6 * max_y);
+  EXPECT_EQ(loose->rtol, 1e-3);
+  const TestResult* strict = find(*r, "test_strict");
+  ASSERT_NE(strict, nullptr);
+  EXPECT_EQ(strict->status, TestStatus::kFail);  // |x - (x+y)| = |y| > 1e-5 + 0.5 |x+y| somewhere
+  EXPECT_EQ(strict->atol, 1e-5);
+  EXPECT_EQ(strict->rtol, 0.5);
+  for (const char* name : {"test_bad_json", "test_bad_atol"}) {
+    const TestResult* bad = find(*r, name);
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(bad->status, TestStatus::kError);
+    EXPECT_NE(bad->detail.find(name + std::string("/data.json")), std::string::npos) << bad->detail;
+  }
+  fs::remove_all(suite);
+}
+
 TEST(ConformanceRun, CrashAndHangInTheEngineAreErrorsNotTheEnd) {
   REQUIRE_SUITE();
   Options o;

@@ -45,6 +45,8 @@ Config report_json(const Report& report) {
     t["max_abs_err"] = number(r.max_abs_err);
     t["max_rel_err"] = number(r.max_rel_err);
     t["data_sets"] = r.data_sets;
+    t["rtol"] = number(r.rtol);
+    t["atol"] = number(r.atol);
     t["seconds"] = number(r.seconds);
     tests.push_back(std::move(t));
   }

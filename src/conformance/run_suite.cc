@@ -75,6 +75,8 @@ int run_one(int fd, const TestCase& test, const Options& o, const Engine& engine
   ops["op"] = model->summary_op;
   core_internal::write_all(fd, ops.dump() + "\n");
   if (!model->skip_reason.empty()) return verdict(TestStatus::kSkip, model->skip_reason);
+  auto tol = stated_tolerances(test, {o.rtol, o.atol});
+  if (!tol.ok()) return verdict(TestStatus::kError, tol.status().message());
   auto sets = read_data_sets(test, *model);
   if (!sets.ok())
     return verdict(TestStatus::kError, "reading the test data: " + sets.status().message());
@@ -102,7 +104,7 @@ int run_one(int fd, const TestCase& test, const Options& o, const Engine& engine
     NamedTensors compared;  // only the outputs the data set states
     for (const auto& [name, tensor] : (*outputs)[i])
       if (set.expected.contains(name)) compared.set(name, tensor);
-    for (const auto& c : compare_outputs(compared, set.expected, o.atol, o.rtol)) {
+    for (const auto& c : compare_outputs(compared, set.expected, tol->atol, tol->rtol)) {
       if (c.reason.empty()) {
         max_abs = std::isnan(max_abs) ? c.max_abs_err : std::max(max_abs, c.max_abs_err);
         max_rel = std::isnan(max_rel) ? c.max_rel_err : std::max(max_rel, c.max_rel_err);
@@ -122,6 +124,8 @@ int run_one(int fd, const TestCase& test, const Options& o, const Engine& engine
   extra["max_rel_err"] = number(max_rel);
   extra["output"] = worst_output;
   extra["data_sets"] = sets->size();
+  extra["rtol"] = tol->rtol;
+  extra["atol"] = tol->atol;
   return verdict(failed ? TestStatus::kFail : TestStatus::kPass, worst_detail, extra);
 }
 
@@ -179,6 +183,8 @@ TestResult run_isolated(const TestCase& test, const Options& o, const Engine& en
     r.max_abs_err = number_from(j, "max_abs_err");
     r.max_rel_err = number_from(j, "max_rel_err");
     r.data_sets = j.value("data_sets", 0);
+    r.rtol = number_from(j, "rtol");
+    r.atol = number_from(j, "atol");
   }
   if (!have_verdict) {
     // A crash, a hang or an exit before the verdict: an error with the signal.

@@ -202,4 +202,23 @@ Result<std::vector<DataSet>> read_data_sets(const TestCase& test, const TestMode
   return sets;
 }
 
+Result<Tolerances> stated_tolerances(const TestCase& test, const Tolerances& defaults) {
+  const fs::path path = fs::path(test.dir) / "data.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return defaults;
+  NNPORT_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  NNPORT_ASSIGN_OR_RETURN(Config doc, parse_json_document(text, path.string()));
+  Tolerances t = defaults;
+  if (!doc.is_object()) return invalid_argument("'" + path.string() + "' is not a JSON object");
+  for (auto [key, value] : {std::pair{"rtol", &t.rtol}, std::pair{"atol", &t.atol}}) {
+    if (!doc.contains(key)) continue;
+    const Config& v = doc[key];
+    if (!v.is_number() || !(v.get<double>() >= 0))
+      return invalid_argument("'" + path.string() + "': " + key + " must be a number >= 0, not " +
+                              v.dump());
+    *value = v.get<double>();
+  }
+  return t;
+}
+
 }  // namespace nnport::conformance

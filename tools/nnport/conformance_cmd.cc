@@ -143,9 +143,10 @@ Command add_conformance_command(CLI::App& app, GlobalOptions& g) {
                 "exit with 1 when a test fails (a wrong answer); errors and skips never do");
   sub->add_flag("--no-progress", o->no_progress, "no progress bar (none off a terminal anyway)");
   sub->footer(
-      "Statuses: pass (every output within rtol 1e-3, atol 1e-5), fail (a wrong answer: the\n"
-      "worst output and error), error (conversion or run refused, or the test crashed or\n"
-      "timed out: the message or the signal), skip (a type nnport's tensors cannot hold).\n"
+      "Statuses: pass (every output within rtol 1e-3, atol 1e-5, or the tolerances a test's\n"
+      "data.json states), fail (a wrong answer: the worst output and error), error\n"
+      "(conversion or run refused, or the test crashed or timed out: the message or the\n"
+      "signal), skip (a type nnport's tensors cannot hold).\n"
       "Exit code 0 when the run completed, whatever the counts (read --json in scripts);\n"
       "--fail-on-fail makes a fail exit 1.\n"
       "Examples:\n"
