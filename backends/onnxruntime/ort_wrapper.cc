@@ -255,7 +255,7 @@ void OrtWrapper::get_outputs(nnport_output* out, size_t count) {
                                        std::to_string(count));
     }
     for (auto& v : values) {
-      auto owner = std::make_unique<OutputOwner>(OutputOwner{std::move(v), {}, nullptr});
+      auto owner = std::make_unique<OutputOwner>(OutputOwner{std::move(v), {}, nullptr, {}});
       owner->dims = owner->value.GetTensorTypeAndShapeInfo().GetShape();
       owner->data = owner->value.GetTensorMutableRawData();
       // A graph input that is also a graph output comes back as the input's

@@ -317,7 +317,7 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
   ReduceReport report;
   report.model = model_arg;
   report.nodes_before = static_cast<int64_t>(info.nodes.size());
-  auto trial = [&](const std::string& path, const NamedTensors& feed, int64_t nodes) {
+  auto trial = [&](const std::string& path, const NamedTensors& feed) {
     ++report.trials;
     const fs::path dir = scratch.path() / ("trial-" + std::to_string(report.trials));
     std::error_code ec;
@@ -340,7 +340,7 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
 
   // The full model first: it must fail, and how it fails is what every
   // candidate must repeat.
-  const TrialOutcome first = trial(model, inputs, report.nodes_before);
+  const TrialOutcome first = trial(model, inputs);
   tell(report.nodes_before, first.kind != FailureKind::kNone && !first.inconclusive, first,
        outcome_detail(first));
   if (first.inconclusive) {
@@ -403,7 +403,7 @@ Result<ReduceReport> debug_reduce(const std::string& model_arg, const ReduceOpti
     NamedTensors feed = inputs;
     if (!o.fold)
       for (const auto& [name, value] : *boundary_values) feed.set(name, value);
-    const TrialOutcome outcome = trial(path, feed, count);
+    const TrialOutcome outcome = trial(path, feed);
     const bool same = same_failure(first, signature, outcome);
     std::string detail = outcome_detail(outcome);
     if (!same && outcome.kind != FailureKind::kNone && !outcome.inconclusive)

@@ -70,6 +70,7 @@ static const nnport_backend kBackend = {
     to_backend,
     build_wrapper,
     NULL,
+    0,
 };
 
 NNPORT_PLUGIN_EXPORT const nnport_backend* NNPORT_PLUGIN_ENTRY(const nnport_host* host) {
