@@ -14,6 +14,7 @@
 #include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
 #include "nnport/onnx_model.h"
+#include "progress_bar.h"
 
 namespace nnport::cli {
 namespace {
@@ -298,16 +299,6 @@ Status write_file(const std::string& path, const std::string& text, const char* 
   return Status();
 }
 
-// "[#########.........]  45%  onnxruntime input=1x3x224x224" on a terminal.
-void draw_progress(const std::string& what, double fraction) {
-  const int width = 24, filled = int(std::clamp(fraction, 0.0, 1.0) * width);
-  std::string bar(size_t(filled), '#');
-  bar += std::string(size_t(width - filled), '.');
-  std::string line = "\r[" + bar + "] " + std::to_string(int(fraction * 100)) + "%  " + what;
-  if (line.size() > 100) line = line.substr(0, 100);
-  std::cerr << line << std::string(line.size() < 100 ? 100 - line.size() : 0, ' ') << std::flush;
-}
-
 }  // namespace
 
 Command add_bench_command(CLI::App& app, GlobalOptions& g) {
@@ -443,9 +434,9 @@ Command add_bench_command(CLI::App& app, GlobalOptions& g) {
                     << " CPUs here; spinning thread pools will stall each other, so those "
                        "runs measure contention\n";
         const bool bar = !o->no_progress && isatty(STDERR_FILENO);
-        if (bar) b.progress = draw_progress;
+        if (bar) b.progress = [](const std::string& what, double f) { draw_progress_bar(f, what); };
         auto report = bench::run_bench(b);
-        if (bar) std::cerr << "\r" << std::string(100, ' ') << "\r" << std::flush;
+        if (bar) clear_progress_bar();
         if (!report.ok()) return fail(cmd, report.status());
         if (o->json != "-") print_table(*report);
         for (const auto& [path, text, what] : {std::tuple{o->json, &bench::report_json, "JSON"},

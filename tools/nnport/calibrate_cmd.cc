@@ -9,24 +9,13 @@
 
 #include "cli.h"
 #include "nnport/onnx_model.h"
+#include "progress_bar.h"
 #include "quantize/calib_data.h"
 
 namespace nnport::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// "[#########.........]  45%  12/27 samples" on a terminal.
-void draw_progress(size_t done, size_t total) {
-  const int width = 24;
-  const double fraction = total ? double(done) / double(total) : 1.0;
-  const int filled = int(std::clamp(fraction, 0.0, 1.0) * width);
-  std::string line = "\r[" + std::string(size_t(filled), '#') +
-                     std::string(size_t(width - filled), '.') + "] " +
-                     std::to_string(int(fraction * 100)) + "%  " + std::to_string(done) + "/" +
-                     std::to_string(total) + " samples";
-  std::cerr << line << std::string(line.size() < 80 ? 80 - line.size() : 0, ' ') << std::flush;
-}
 
 // An existing --out stays unless --force, and --force replaces only a file.
 Status check_out(const std::string& out, bool force) {
@@ -104,9 +93,13 @@ Command add_calibrate_command(CLI::App& app, GlobalOptions& g) {
 
             const bool bar = !o->no_progress && isatty(STDERR_FILENO);
             std::function<void(size_t, size_t)> progress;
-            if (bar) progress = draw_progress;
+            if (bar)
+              progress = [](size_t done, size_t total) {
+                draw_progress_bar(total ? double(done) / double(total) : 1.0,
+                                  std::to_string(done) + "/" + std::to_string(total) + " samples");
+              };
             Status written = quantize::write_calib_hdf5(**source, model->inputs, o->out, progress);
-            if (bar) std::cerr << "\r" << std::string(80, ' ') << "\r" << std::flush;
+            if (bar) clear_progress_bar();
             if (!written.ok()) return fail(cmd, written);
 
             std::vector<std::string> names, quoted;

@@ -14,26 +14,13 @@
 
 #include "cli.h"
 #include "nnport/conformance.h"
+#include "progress_bar.h"
 
 namespace nnport::cli {
 namespace {
 
 namespace fs = std::filesystem;
 namespace conf = nnport::conformance;
-
-// "[#########.........]  45%  480/1072  pass 300  fail 2  error 150  skip 28".
-void draw_progress(size_t done, size_t total, const conf::Counts& c) {
-  const int width = 24;
-  const double fraction = total ? double(done) / double(total) : 1.0;
-  const int filled = int(std::clamp(fraction, 0.0, 1.0) * width);
-  std::string line = "\r[" + std::string(size_t(filled), '#') +
-                     std::string(size_t(width - filled), '.') + "] " +
-                     std::to_string(int(fraction * 100)) + "%  " + std::to_string(done) + "/" +
-                     std::to_string(total) + "  pass " + std::to_string(c.pass) + "  fail " +
-                     std::to_string(c.fail) + "  error " + std::to_string(c.error) + "  skip " +
-                     std::to_string(c.skip);
-  std::cerr << line << std::string(line.size() < 90 ? 90 - line.size() : 0, ' ') << std::flush;
-}
 
 // The report's folder must exist before an hour-long run, not after it.
 Status check_json_path(const std::string& path) {
@@ -170,14 +157,20 @@ Command add_conformance_command(CLI::App& app, GlobalOptions& g) {
             conf::Counts counts;
             conf::Progress progress = [&](size_t done, size_t total, const conf::TestResult& r) {
               counts.add(r.status);
-              if (bar) draw_progress(done, total, counts);
+              if (bar)
+                draw_progress_bar(total ? double(done) / double(total) : 1.0,
+                                  std::to_string(done) + "/" + std::to_string(total) + "  pass " +
+                                      std::to_string(counts.pass) + "  fail " +
+                                      std::to_string(counts.fail) + "  error " +
+                                      std::to_string(counts.error) + "  skip " +
+                                      std::to_string(counts.skip));
               if (g.verbose)
                 std::cerr << (bar ? "\r" : "") << "nnport conformance: " << r.group << "/" << r.name
                           << ": " << conf::status_name(r.status)
                           << (r.detail.empty() ? "" : ": " + first_line(r.detail)) << "\n";
             };
             auto report = conf::run_backend(o->run, o->backend, progress);
-            if (bar) std::cerr << "\r" << std::string(90, ' ') << "\r" << std::flush;
+            if (bar) clear_progress_bar();
             if (!report.ok()) return fail(cmd, report.status());
             if (o->json != "-") print_report(*report);
             if (!o->json.empty()) {
