@@ -31,8 +31,9 @@ if ! command -v clang++ >/dev/null; then
   exit 1
 fi
 
+source scripts/lib/build_cache.sh
 mkdir -p build-fuzz
-cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${cache_flags[@]}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNNPORT_FUZZ=ON -DNNPORT_BUILD_TESTS=OFF \
   -DNNPORT_BUILD_BENCH=OFF >build-fuzz/configure.log 2>&1 ||
   { cat build-fuzz/configure.log >&2; exit 1; }

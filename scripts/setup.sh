@@ -3,7 +3,8 @@
 #   1. Debian packages (build tools, libonnx, protobuf, json, yaml, CLI11, GoogleTest,
 #      Google Benchmark, clang with libFuzzer, XNNPACK and OpenCV DNN for their
 #      backends, chromium (headless, to check nnport bench's HTML report), and
-#      Debian's torch/torchvision/onnx/numpy for the test models)
+#      Debian's torch/torchvision/onnx/numpy for the test models, ccache: see
+#      scripts/lib/build_cache.sh)
 #   2. the ONNX Runtime SDK (scripts/fetch_onnxruntime.sh: pinned, sha256-checked)
 #   3. CMake build into build/, install into install/ (the CLI is install/bin/nnport;
 #      the Python module is install/lib/python/nnport, made importable for
@@ -43,6 +44,7 @@ DEBIAN_PACKAGES=(
   chromium zlib1g-dev
   pybind11-dev python3-dev python3-pytest
   libhdf5-dev libopencv-imgcodecs-dev python3-h5py
+  ccache
 )
 
 if [[ $packages == yes ]]; then
@@ -71,7 +73,10 @@ step "2/5 ONNX Runtime SDK"
 scripts/fetch_onnxruntime.sh
 
 step "3/5 build (build/) and install (install/)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$ROOT/install" >/dev/null
+# The tests are built by scripts/test.sh, in a sanitizer build of their own.
+source scripts/lib/build_cache.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$ROOT/install" \
+  -DNNPORT_BUILD_TESTS=OFF "${cache_flags[@]}" >/dev/null
 cmake --build build -j "$jobs"
 cmake --install build >/dev/null
 echo "installed: $ROOT/install/bin/nnport"

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Runs nnport's whole test suite on the build that scripts/setup.sh made:
-#   1. CTest (GoogleTest suites of every room, CLI tests, backend tests on real models)
+# Runs nnport's whole test suite; docs/testing.md says what each stage proves:
+#   1. CTest (GoogleTest suites of every room, CLI tests, backend tests on real
+#      models) in an AddressSanitizer + UndefinedBehaviorSanitizer build
+#      (scripts/sanitize.sh, build-asan/)
 #   2. the third-party plugin example, built against the installed SDK (install/) only
 #   3. the Python module's tests (pytest on python/tests, against install/lib/python)
-#   4. the libFuzzer targets (scripts/fuzz.sh), 20 s each, when clang is installed
-# Options: -R REGEX (only CTest tests matching), --jobs N, --fuzz-seconds N (0: skip)
+#   4. the concurrency tests under ThreadSanitizer (scripts/tsan.sh, build-tsan/)
+#   5. the libFuzzer targets (scripts/fuzz.sh), 20 s each, when clang is installed
+# Options: -R REGEX (only CTest tests matching; skips 2-5), --jobs N,
+#          --fuzz-seconds N (0: skip)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +20,7 @@ while (($#)); do
     -R) filter=(-R "$2"); shift ;;
     --jobs) jobs=$2; shift ;;
     --fuzz-seconds) fuzz_seconds=$2; shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -35,8 +39,8 @@ cmake --install build >/dev/null
 echo "== format"
 scripts/check_format.sh
 
-echo "== CTest"
-(cd build && ctest --output-on-failure -j "$jobs" "${filter[@]}")
+echo "== CTest under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+scripts/sanitize.sh --jobs "$jobs" "${filter[@]}"
 
 if ((${#filter[@]} == 0)); then
   echo "== third-party plugin example against install/"
@@ -53,6 +57,11 @@ if ((${#filter[@]} == 0)); then
     echo "test.sh: the Python module was not built (pybind11-dev missing? see the CMake output)" >&2
     exit 1
   fi
+fi
+
+if ((${#filter[@]} == 0)); then
+  echo "== concurrency tests under ThreadSanitizer (build-tsan/)"
+  JOBS=$jobs scripts/tsan.sh
 fi
 
 if ((${#filter[@]} == 0 && fuzz_seconds > 0)); then

@@ -39,6 +39,19 @@ std::string loaded_path(void* handle, const std::string& fallback) {
   return fallback;
 }
 
+// Where the plugin's RUNPATH ($ORIGIN/../..) points: the library folder of
+// the build or install tree this plugin sits in. glibc applies a RUNPATH
+// only when the plugin itself calls dlopen; a dlopen interposed by a
+// preloaded or linked-in library (AddressSanitizer's, a profiler's) is
+// looked up from that library instead and misses it.
+std::string at_the_runpath(const std::string& name) {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&at_the_runpath), &info) == 0 || info.dli_fname == nullptr)
+    return name;
+  return (std::filesystem::path(info.dli_fname).parent_path().parent_path().parent_path() / name)
+      .string();
+}
+
 Runtime load() {
   Runtime rt;
   // Before the library is loaded, let alone an env created; overwrites a
@@ -49,6 +62,17 @@ Runtime load() {
   // RTLD_GLOBAL is not needed: every call goes through the OrtApi table.
   // The handle is never closed: sessions and the Env live in the library.
   void* handle = dlopen(wanted.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr && wanted.find('/') == std::string::npos) {
+    const char* why = dlerror();
+    const std::string first = why != nullptr ? why : "unknown error";
+    handle = dlopen(at_the_runpath(wanted).c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      rt.error = "onnxruntime: cannot load " + wanted + " (" + first +
+                 "); run scripts/fetch_onnxruntime.sh and rebuild/reinstall nnport, or set " +
+                 kLibraryEnv + " to the library's path";
+      return rt;
+    }
+  }
   if (handle == nullptr) {
     const char* why = dlerror();
     rt.error = "onnxruntime: cannot load " + wanted + " (" + (why ? why : "unknown error") +

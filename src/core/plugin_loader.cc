@@ -109,7 +109,11 @@ Result<std::shared_ptr<PluginLibrary>> open_plugin(const std::string& path) {
     return not_found("plugin file '" + path + "' does not exist: check the path");
   }
   dlerror();
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_NODELETE: a plugin stays mapped after dlclose. The engines behind
+  // plugins keep thread pools, registries and atexit handlers that may still
+  // run at process exit; code unmapped under them crashes, and memory they
+  // keep can no longer be traced to its library (LeakSanitizer).
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (handle == nullptr) {
     const char* why = dlerror();
     return unavailable("cannot load plugin '" + path + "': " + (why ? why : "dlopen failed") +
