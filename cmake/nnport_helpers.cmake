@@ -28,6 +28,8 @@ function(nnport_add_test name)
   target_link_libraries(${name} PRIVATE GTest::gtest_main ${ARG_LIBS})
   target_compile_definitions(${name} PRIVATE
     NNPORT_SOURCE_DIR="${CMAKE_SOURCE_DIR}" NNPORT_BINARY_DIR="${CMAKE_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+  # NO_PRETTY_VALUES: a parameter without a name is "/<index>" in the test's
+  # name, not its printed bytes (addresses: a new name in every build).
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES
     PROPERTIES ENVIRONMENT "NNPORT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endfunction()
