@@ -1,7 +1,11 @@
 #include "ort_wrapper.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace nnport::ort {
@@ -48,9 +52,13 @@ std::string shape_text(const int64_t* dims, size_t rank) {
   return s;
 }
 
+// The first names and how many there are: a model may have 100,000 inputs.
 std::string join_names(const std::vector<TensorInfo>& infos) {
+  constexpr size_t kListed = 20;
   std::string s;
-  for (const auto& info : infos) s += (s.empty() ? "'" : ", '") + info.name + "'";
+  for (size_t i = 0; i < infos.size() && i < kListed; ++i)
+    s += (s.empty() ? "'" : ", '") + infos[i].name + "'";
+  if (infos.size() > kListed) s += ", ... (" + std::to_string(infos.size()) + " in all)";
   return s.empty() ? "none" : s;
 }
 
@@ -81,28 +89,33 @@ TensorInfo describe(const std::string& kind, const std::string& name, const Ort:
 }
 
 // The model's infos, reordered and (for outputs) selected by `wanted`.
+// Lookups by name go through a map: a model may have 100,000 inputs.
 std::vector<TensorInfo> select(const std::string& kind, std::vector<TensorInfo> model,
                                const std::vector<std::string>& wanted, bool must_cover_all) {
   if (wanted.empty()) return model;
+  std::unordered_map<std::string_view, size_t> position;  // model name -> index
+  position.reserve(model.size());
+  for (size_t i = 0; i < model.size(); ++i) position.emplace(model[i].name, i);
+  std::unordered_set<std::string_view> taken;
+  taken.reserve(wanted.size());
   std::vector<TensorInfo> out;
+  out.reserve(wanted.size());
   for (const auto& name : wanted) {
-    auto it = std::find_if(model.begin(), model.end(),
-                           [&](const TensorInfo& i) { return i.name == name; });
-    if (it == model.end()) {
+    auto it = position.find(name);
+    if (it == position.end()) {
       throw Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: " + kind + " '" + name +
                                                "' is not in the model; its " + kind + "s are " +
                                                join_names(model));
     }
-    if (std::any_of(out.begin(), out.end(), [&](const TensorInfo& i) { return i.name == name; })) {
+    if (!taken.insert(name).second) {
       throw Error(NNPORT_INVALID_ARGUMENT,
                   "onnxruntime: " + kind + " '" + name + "' is named twice in " + kind + "_names");
     }
-    out.push_back(*it);
+    out.push_back(model[it->second]);
   }
   if (must_cover_all && out.size() != model.size()) {
     for (const auto& info : model) {
-      if (std::none_of(wanted.begin(), wanted.end(),
-                       [&](const std::string& n) { return n == info.name; })) {
+      if (taken.count(info.name) == 0) {
         throw Error(NNPORT_INVALID_ARGUMENT, "onnxruntime: input_names leaves out model input '" +
                                                  info.name + "'; the model's inputs are " +
                                                  join_names(model));
@@ -111,6 +124,33 @@ std::vector<TensorInfo> select(const std::string& kind, std::vector<TensorInfo> 
   }
   return out;
 }
+
+// Memory ranges [begin, begin + size): whether a pointer lies in one of them
+// is a binary search, not a scan of every range per output.
+class Ranges {
+ public:
+  void add(const void* begin, size_t size) {
+    if (begin != nullptr && size > 0) spans_.push_back({address(begin), address(begin) + size});
+  }
+  void seal() {  // after the last add
+    std::sort(spans_.begin(), spans_.end());
+    reach_.resize(spans_.size());
+    uintptr_t far = 0;
+    for (size_t i = 0; i < spans_.size(); ++i) reach_[i] = far = std::max(far, spans_[i].second);
+  }
+  bool contains(const void* p) const {
+    const uintptr_t a = address(p);
+    // The last range starting at or before a; reach_ covers a longer one before it.
+    auto it = std::upper_bound(spans_.begin(), spans_.end(), a,
+                               [](uintptr_t v, const auto& span) { return v < span.first; });
+    return it != spans_.begin() && reach_[static_cast<size_t>(it - spans_.begin()) - 1] > a;
+  }
+
+ private:
+  static uintptr_t address(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+  std::vector<std::pair<uintptr_t, uintptr_t>> spans_;  // [begin, end), sorted
+  std::vector<uintptr_t> reach_;                        // max end of spans_[0..i]
+};
 
 struct OutputOwner {
   Ort::Value value;
@@ -254,6 +294,9 @@ void OrtWrapper::get_outputs(nnport_output* out, size_t count) {
                                        std::to_string(values.size()) + " outputs, expected " +
                                        std::to_string(count));
     }
+    Ranges inputs;  // the caller's input memory
+    for (const Bound& b : bound_) inputs.add(b.data, b.nbytes);
+    inputs.seal();
     for (auto& v : values) {
       auto owner = std::make_unique<OutputOwner>(OutputOwner{std::move(v), {}, nullptr, {}});
       owner->dims = owner->value.GetTensorTypeAndShapeInfo().GetShape();
@@ -261,16 +304,13 @@ void OrtWrapper::get_outputs(nnport_output* out, size_t count) {
       // A graph input that is also a graph output comes back as the input's
       // own value, i.e. the caller's memory, which may be gone before the
       // host is done with the output: hand out a copy.
-      for (const Bound& b : bound_) {
+      if (inputs.contains(owner->data)) {
         const auto* p = static_cast<const uint8_t*>(owner->data);
-        const auto* begin = static_cast<const uint8_t*>(b.data);
-        if (b.data != nullptr && p >= begin && p < begin + b.nbytes) {
-          const size_t bytes = owner->value.GetTensorTypeAndShapeInfo().GetElementCount() *
-                               plugin::dtype_size(static_cast<int32_t>(
-                                   owner->value.GetTensorTypeAndShapeInfo().GetElementType()));
-          owner->copy.assign(p, p + bytes);
-          owner->data = owner->copy.data();
-        }
+        const size_t bytes = owner->value.GetTensorTypeAndShapeInfo().GetElementCount() *
+                             plugin::dtype_size(static_cast<int32_t>(
+                                 owner->value.GetTensorTypeAndShapeInfo().GetElementType()));
+        owner->copy.assign(p, p + bytes);
+        owner->data = owner->copy.data();
       }
       owners.push_back(std::move(owner));
     }

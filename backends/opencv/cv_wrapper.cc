@@ -3,6 +3,9 @@
 #include <opencv2/core/utility.hpp>
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "cv_batch_split.h"
 #include "cv_crash_patterns.h"
@@ -27,23 +30,30 @@ std::vector<plugin::TensorInfo> select(const std::vector<plugin::TensorInfo>& al
                                        const std::vector<std::string>& names, const char* what,
                                        bool must_cover_all) {
   if (names.empty()) return all;
+  // Lookups through maps: a model may have 100,000 inputs or outputs.
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(all.size());
+  for (size_t i = 0; i < all.size(); ++i) position.emplace(all[i].name, i);
+  std::unordered_set<std::string_view> taken;
+  taken.reserve(names.size());
   std::vector<plugin::TensorInfo> out;
+  out.reserve(names.size());
   for (const auto& name : names) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& i) { return i.name == name; });
-    if (it == all.end()) {
+    auto it = position.find(name);
+    if (it == position.end()) {
       throw Error(NNPORT_INVALID_ARGUMENT, std::string("opencv: the model has no ") + what + " '" +
                                                name + "'; its " + what + "s are " +
                                                quoted_list(all));
     }
-    if (std::any_of(out.begin(), out.end(), [&](const auto& i) { return i.name == name; })) {
+    if (!taken.insert(name).second) {
       throw Error(NNPORT_INVALID_ARGUMENT,
                   std::string("opencv: ") + what + " '" + name + "' is named twice");
     }
-    out.push_back(*it);
+    out.push_back(all[it->second]);
   }
   if (must_cover_all) {
     for (const auto& i : all) {
-      if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == i.name; })) {
+      if (taken.count(i.name) == 0) {
         throw Error(NNPORT_INVALID_ARGUMENT, std::string("opencv: the ") + what +
                                                  " names given leave out model " + what + " '" +
                                                  i.name + "'; OpenCV needs every input set");

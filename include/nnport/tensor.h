@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -80,7 +81,8 @@ class NNPORT_API Tensor {
 };
 
 // Named tensors in a fixed order (insertion order; forward() returns the
-// model's output order). Lookup by name is linear: models have few I/Os.
+// model's output order). Lookup by name is a scan while there are few, then
+// through a hash index, so a model with 100,000 inputs stays linear.
 class NNPORT_API NamedTensors {
  public:
   using Item = std::pair<std::string, Tensor>;
@@ -96,7 +98,16 @@ class NNPORT_API NamedTensors {
   const Item& operator[](size_t i) const { return items_[i]; }
 
  private:
+  struct NameHash {  // hashes std::string and std::string_view alike
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  ptrdiff_t index_of(std::string_view name) const;  // -1 if absent
+
   std::vector<Item> items_;
+  // name -> position in items_; empty until items_ reaches kIndexFrom
+  // (tensor.cc): a scan of a few names is cheaper than hashing.
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
 };
 
 // float16 <-> float32, IEEE 754 binary16, round to nearest even.

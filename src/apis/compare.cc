@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nnport/apis.h"
@@ -171,14 +174,18 @@ void add_metrics(std::vector<OutputComparison>& rows, const NamedTensors& output
   }
   for (const auto& r : rows)  // only the outputs that compare (no reason) are measured
     if (r.reason.empty()) acc->add(r.name, *outputs.find(r.name), *reference.find(r.name));
+  std::unordered_map<std::string_view, std::vector<OutputComparison*>>
+      rows_of;  // no scan per output
+  for (auto& r : rows) rows_of[r.name].push_back(&r);
   for (const OutputMetrics& m : acc->results()) {
-    for (auto& r : rows) {
-      if (r.name != m.name) continue;
-      r.cosine = m.cosine;
-      r.snr_db = m.snr_db;
+    auto it = rows_of.find(m.name);
+    if (it == rows_of.end()) continue;
+    for (OutputComparison* r : it->second) {
+      r->cosine = m.cosine;
+      r->snr_db = m.snr_db;
       if (!goals.empty()) {
-        r.metrics = m.values;
-        r.pass = m.pass;
+        r->metrics = m.values;
+        r->pass = m.pass;
       }
     }
   }
@@ -192,13 +199,16 @@ Status check_tolerances(const Tolerances& tolerances,
   if (bad(tolerances.atol) || bad(tolerances.rtol))
     return invalid_argument("atol and rtol must be finite numbers >= 0, not " +
                             number_text(tolerances.atol) + " / " + number_text(tolerances.rtol));
+  std::unordered_set<std::string_view> known;  // filled only when a per-output value needs it
+  if (!tolerances.atol_of.empty() || !tolerances.rtol_of.empty())
+    known.insert(output_names.begin(), output_names.end());
   for (const auto* per : {&tolerances.atol_of, &tolerances.rtol_of}) {
     const std::string which = per == &tolerances.atol_of ? "atol" : "rtol";
     for (const auto& [name, value] : *per) {
       if (bad(value))
         return invalid_argument(which + " of output '" + name +
                                 "' must be a finite number >= 0, not " + number_text(value));
-      if (std::find(output_names.begin(), output_names.end(), name) == output_names.end()) {
+      if (known.count(name) == 0) {
         std::string list;
         for (const auto& n : output_names) list += (list.empty() ? "'" : ", '") + n + "'";
         return invalid_argument(which + " for unknown output '" + name + "'" +

@@ -1,6 +1,9 @@
 #include "apis/config_model_notes.h"
 
 #include <charconv>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace nnport::apis {
 namespace {
@@ -10,21 +13,15 @@ namespace {
 void note_name_mismatch(const Config& onnx, const char* key, const std::vector<TensorInfo>& model,
                         std::vector<std::string>& notes) {
   if (!onnx.contains(key) || !onnx[key].is_array()) return;
+  std::unordered_set<std::string_view> names;  // a model may have 100,000 inputs
+  names.reserve(model.size());
+  for (const auto& m : model) names.insert(m.name);
   for (const auto& n : onnx[key]) {
     if (!n.is_string()) continue;
-    bool found = false;
-    for (const auto& m : model) found = found || m.name == n.get<std::string>();
-    if (!found)
+    if (names.count(n.get<std::string>()) == 0)
       notes.push_back("onnx_config." + std::string(key) + " names '" + n.get<std::string>() +
                       "', which the model does not have; using the model's own names");
   }
-}
-
-const TensorInfo* find_value(const OnnxModelInfo& model, const std::string& name) {
-  for (const auto* list : {&model.inputs, &model.outputs})
-    for (const auto& v : *list)
-      if (v.name == name) return &v;
-  return nullptr;
 }
 
 // The axes one dynamic_axes entry marks: {0: 'batch'} or [0, 2].
@@ -46,13 +43,18 @@ std::vector<int64_t> marked_axes(const Config& entry) {
 void note_static_axes(const Config& cfg, const OnnxModelInfo& model,
                       std::vector<std::string>& notes) {
   std::vector<std::string> names;
+  std::unordered_map<std::string_view, const TensorInfo*> by_name;  // the first of a name
   for (const auto* list : {&model.inputs, &model.outputs})
-    for (const auto& v : *list) names.push_back(v.name);
+    for (const auto& v : *list) {
+      names.push_back(v.name);
+      by_name.emplace(v.name, &v);
+    }
   auto axes = get_dynamic_axes(cfg, names);
   if (!axes.ok() || !axes->is_object()) return;
   for (const auto& [name, entry] : axes->items()) {
-    const TensorInfo* v = find_value(model, name);
-    if (v == nullptr) continue;
+    auto found = by_name.find(name);
+    if (found == by_name.end()) continue;
+    const TensorInfo* v = found->second;
     for (int64_t axis : marked_axes(entry)) {
       const int64_t rank = static_cast<int64_t>(v->dims.size());
       const int64_t a = axis < 0 ? axis + rank : axis;

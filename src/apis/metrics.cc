@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 #include "nnport/metrics.h"
@@ -89,10 +90,11 @@ struct MetricAccumulator::State {
   std::vector<MetricGoal> goals;
   bool topk = false;  // any topk goal: rows are read only then
   std::vector<OutputState> outputs;
+  std::unordered_map<std::string, size_t> position;  // name -> index in outputs
 
   OutputState& get(const std::string& name) {
-    for (auto& o : outputs)
-      if (o.name == name) return o;
+    auto [it, added] = position.emplace(name, outputs.size());
+    if (!added) return outputs[it->second];
     OutputState& o = outputs.emplace_back();
     o.name = name;
     o.agree.assign(goals.size(), 0);

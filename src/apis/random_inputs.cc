@@ -6,6 +6,8 @@
 #include <new>
 #include <random>
 #include <sstream>
+#include <string_view>
+#include <unordered_set>
 
 #include "nnport/apis.h"
 #include "nnport/did_you_mean.h"
@@ -78,9 +80,13 @@ Result<Shape> resolve_shape(const TensorInfo& info, const std::map<std::string, 
   return s;
 }
 
+// The first names and how many there are: a model may have 100,000 inputs.
 std::string join_names(const std::vector<TensorInfo>& infos) {
+  constexpr size_t kListed = 20;
   std::string s;
-  for (const auto& info : infos) s += (s.empty() ? "" : ", ") + info.name;
+  for (size_t i = 0; i < infos.size() && i < kListed; ++i)
+    s += (s.empty() ? "" : ", ") + infos[i].name;
+  if (infos.size() > kListed) s += ", ... (" + std::to_string(infos.size()) + " in all)";
   return s;
 }
 
@@ -169,11 +175,10 @@ Status fill_random(Tensor& t, uint64_t seed) {
 Result<NamedTensors> make_inputs(const std::vector<TensorInfo>& infos, const NamedTensors& given,
                                  const std::map<std::string, Shape>& shapes, uint64_t seed) {
   // Names first: a typo is reported before anything else (e.g. missing shapes).
-  auto known = [&infos](const std::string& name) {
-    for (const auto& info : infos)
-      if (info.name == name) return true;
-    return false;
-  };
+  std::unordered_set<std::string_view> names;  // a set: a model may have 100,000 inputs
+  names.reserve(infos.size());
+  for (const auto& info : infos) names.insert(info.name);
+  auto known = [&names](const std::string& name) { return names.count(name) != 0; };
   for (const auto& [name, tensor] : given)
     if (!known(name)) return unknown_input("given tensor", name, infos);
   for (const auto& [name, shape] : shapes) {

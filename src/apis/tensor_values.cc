@@ -1,6 +1,8 @@
 // Reading tensor elements of any dtype as doubles, and summaries for printing.
 #include <cmath>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 #include "nnport/apis.h"
 
@@ -36,11 +38,13 @@ bool is_float(DType t) {
 }  // namespace
 
 NamedTensors cast_float_inputs(const NamedTensors& inputs, const std::vector<TensorInfo>& infos) {
+  std::unordered_map<std::string_view, const TensorInfo*> by_name;  // many inputs: no scan
+  by_name.reserve(infos.size());
+  for (const auto& i : infos) by_name[i.name] = &i;  // the last of a name, as before
   NamedTensors out;
   for (const auto& [name, t] : inputs) {
-    const TensorInfo* info = nullptr;
-    for (const auto& i : infos)
-      if (i.name == name) info = &i;
+    auto found = by_name.find(name);
+    const TensorInfo* info = found == by_name.end() ? nullptr : found->second;
     if (info == nullptr || info->dtype == t.dtype() || !is_float(t.dtype()) ||
         !is_float(info->dtype)) {
       out.set(name, t);

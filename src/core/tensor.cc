@@ -168,28 +168,45 @@ Tensor Tensor::clone() const {
   return t;
 }
 
+namespace {
+// From this many names on, NamedTensors keeps its hash index.
+constexpr size_t kIndexFrom = 16;
+}  // namespace
+
+ptrdiff_t NamedTensors::index_of(std::string_view name) const {
+  if (!index_.empty()) {
+    auto it = index_.find(name);
+    return it == index_.end() ? -1 : static_cast<ptrdiff_t>(it->second);
+  }
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (items_[i].first == name) return static_cast<ptrdiff_t>(i);
+  }
+  return -1;
+}
+
 void NamedTensors::set(std::string name, Tensor tensor) {
-  for (auto& item : items_) {
-    if (item.first == name) {
-      item.second = std::move(tensor);
-      return;
-    }
+  const ptrdiff_t i = index_of(name);
+  if (i >= 0) {
+    items_[static_cast<size_t>(i)].second = std::move(tensor);
+    return;
   }
   items_.emplace_back(std::move(name), std::move(tensor));
+  if (!index_.empty()) {
+    index_.emplace(items_.back().first, items_.size() - 1);
+  } else if (items_.size() >= kIndexFrom) {
+    index_.reserve(items_.size() * 2);
+    for (size_t k = 0; k < items_.size(); ++k) index_.emplace(items_[k].first, k);
+  }
 }
 
 const Tensor* NamedTensors::find(std::string_view name) const {
-  for (const auto& item : items_) {
-    if (item.first == name) return &item.second;
-  }
-  return nullptr;
+  const ptrdiff_t i = index_of(name);
+  return i < 0 ? nullptr : &items_[static_cast<size_t>(i)].second;
 }
 
 Tensor* NamedTensors::find(std::string_view name) {
-  for (auto& item : items_) {
-    if (item.first == name) return &item.second;
-  }
-  return nullptr;
+  const ptrdiff_t i = index_of(name);
+  return i < 0 ? nullptr : &items_[static_cast<size_t>(i)].second;
 }
 
 std::vector<std::string> NamedTensors::names() const {

@@ -1,5 +1,7 @@
 #include <cstring>
 #include <mutex>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/plugin_loader.h"
 #include "core/sinks.h"
@@ -17,12 +19,16 @@ std::string describe(const TensorInfo& info) {
          shape_to_string(info.dims) + ")";
 }
 
+// The first kListed inputs, then how many there are: an error about a
+// model with 100,000 inputs stays readable.
 std::string describe_all(const std::vector<TensorInfo>& infos) {
+  constexpr size_t kListed = 20;
   std::string s;
-  for (const auto& info : infos) {
+  for (size_t i = 0; i < infos.size() && i < kListed; ++i) {
     if (!s.empty()) s += ", ";
-    s += describe(info);
+    s += describe(infos[i]);
   }
+  if (infos.size() > kListed) s += ", ... (" + std::to_string(infos.size()) + " in all)";
   return s.empty() ? "none" : s;
 }
 
@@ -216,16 +222,21 @@ uint32_t Wrapper::backend_file_count() const { return impl_ ? impl_->backend_fil
 Status Wrapper::check_inputs(const NamedTensors& inputs) const {
   if (!impl_) return moved_from();
   std::string problems;
+  size_t count = 0;  // beyond kShown problems only their number is told
+  constexpr size_t kShown = 20;
   auto add = [&](const std::string& p) {
+    if (++count > kShown) return;
     if (!problems.empty()) problems += "; ";
     problems += p;
   };
+  size_t found = 0;
   for (const auto& info : impl_->inputs) {
     const Tensor* t = inputs.find(info.name);
     if (t == nullptr) {
       add("missing input " + describe(info));
       continue;
     }
+    ++found;
     if (t->dtype() != info.dtype) {
       add("input '" + info.name + "': element type " + std::string(dtype_name(t->dtype())) +
           " given, the model expects " + std::string(dtype_name(info.dtype)));
@@ -249,14 +260,22 @@ Status Wrapper::check_inputs(const NamedTensors& inputs) const {
     }
     if (t->nbytes() > 0 && t->data() == nullptr) add("input '" + info.name + "' has no data");
   }
-  for (const auto& [name, tensor] : inputs) {
-    bool known = false;
-    for (const auto& info : impl_->inputs) known = known || info.name == name;
-    if (!known) {
-      add("unknown input '" + name + "'; the model's inputs are: " + describe_all(impl_->inputs));
+  // Names in `inputs` are unique: when every model input was found there, no
+  // name is left over. Only a call with unknown names pays for the set.
+  bool unknown = false;
+  if (found < inputs.size()) {
+    std::unordered_set<std::string_view> known;
+    known.reserve(impl_->inputs.size());
+    for (const auto& info : impl_->inputs) known.insert(info.name);
+    for (const auto& [name, tensor] : inputs) {
+      if (known.count(name) != 0) continue;
+      add("unknown input '" + name + "'");
+      unknown = true;
     }
   }
-  if (problems.empty()) return {};
+  if (count == 0) return {};
+  if (count > kShown) problems += "; and " + std::to_string(count - kShown) + " more problems";
+  if (unknown) problems += "; the model's inputs are: " + describe_all(impl_->inputs);
   return invalid_argument(impl_->backend_name + ": bad inputs: " + problems);
 }
 

@@ -174,6 +174,30 @@ TEST_F(WrapperTest, BadInputsNeverReachThePlugin) {
   EXPECT_EQ(out->find("count")->data_as<int64_t>()[0], 1);
 }
 
+// 5,000 stray names: the first 20 problems are told, the rest counted, the
+// model's inputs listed once (not once per stray name).
+TEST_F(WrapperTest, ManyBadInputsMakeABoundedMessage) {
+  Wrapper w = build();
+  NamedTensors in = good_inputs();
+  for (int i = 0; i < 5000; ++i)
+    in.set("stray" + std::to_string(i), Tensor::empty(DType::kFloat32, {1}));
+  Status check = w.check_inputs(in);
+  ASSERT_FALSE(check.ok());
+  const std::string& m = check.message();
+  auto count = [&m](const std::string& s) {
+    size_t n = 0;
+    for (size_t at = m.find(s); at != std::string::npos; at = m.find(s, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("unknown input '"), 20u) << m;
+  EXPECT_HAS(m, "unknown input 'stray0'; ");
+  EXPECT_HAS(m,
+             "unknown input 'stray19'; and 4980 more problems; the model's inputs are: "
+             "'x' (float32, -1x3), 'n' (int64, 1)");
+  EXPECT_EQ(count("the model's inputs are"), 1u);
+  EXPECT_LT(m.size(), 2000u);
+}
+
 TEST_F(WrapperTest, PluginErrorsArePrefixedAndKeepTheirCode) {
   Wrapper w = build();
   NamedTensors in = good_inputs();

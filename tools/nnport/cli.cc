@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "nnport/did_you_mean.h"
 #include "nnport/npy.h"
@@ -274,9 +276,8 @@ Result<PreparedInputs> prepare_inputs(const std::vector<TensorInfo>& infos, cons
   PreparedInputs p;
   std::vector<std::string> names;
   for (const auto& info : infos) names.push_back(info.name);
-  auto known = [&](const std::string& n) {
-    return std::find(names.begin(), names.end(), n) != names.end();
-  };
+  const std::unordered_set<std::string_view> name_set(names.begin(), names.end());  // many inputs
+  auto known = [&](const std::string& n) { return name_set.count(n) != 0; };
   // Names first: a typo is the first thing to hear about, whatever else is wrong.
   std::vector<std::pair<std::string, std::string>> files;
   std::map<std::string, std::string> given_by;  // input -> "--input FILE" or "--input-dir DIR"

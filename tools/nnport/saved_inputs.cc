@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "cli.h"
 #include "nnport/config.h"
@@ -44,6 +45,7 @@ Result<std::vector<std::pair<std::string, std::string>>> read_manifest(const fs:
   if (!doc->is_object() || !doc->contains(kManifestKey) || !(*doc)["inputs"].is_array())
     return invalid_argument(what + " (no \"" + kManifestKey + "\" and \"inputs\" list)");
   std::vector<std::pair<std::string, std::string>> entries;
+  std::set<std::string> names, files;  // sets, not a scan of entries: 100,000 inputs happen
   for (const auto& e : (*doc)["inputs"]) {
     if (!e.is_object() || !e.contains("name") || !e["name"].is_string() || !e.contains("file") ||
         !e["file"].is_string())
@@ -52,10 +54,9 @@ Result<std::vector<std::pair<std::string, std::string>>> read_manifest(const fs:
     if (!plain_file_name(file))
       return invalid_argument(what + ": file '" + file + "' of input '" + name +
                               "' is not a plain file name in that folder");
-    for (const auto& [n, f] : entries)
-      if (n == name || f == file)
-        return invalid_argument(what + ": input '" + name + "' or file '" + file +
-                                "' is listed twice");
+    if (!names.insert(name).second || !files.insert(file).second)
+      return invalid_argument(what + ": input '" + name + "' or file '" + file +
+                              "' is listed twice");
     entries.emplace_back(name, file);
   }
   return entries;
@@ -176,8 +177,9 @@ Result<std::vector<std::pair<std::string, std::string>>> saved_input_files(
   std::vector<std::pair<std::string, std::string>> found;
   if (fs::exists(dir / kInputsManifest, ec)) {
     NNPORT_ASSIGN_OR_RETURN(auto entries, read_manifest(dir));
+    const std::set<std::string_view> known(input_names.begin(), input_names.end());
     for (const auto& [name, file] : entries) {
-      if (std::find(input_names.begin(), input_names.end(), name) == input_names.end())
+      if (known.count(name) == 0)
         return unknown("input '" + name + "' of " + kInputsManifest, name);
       found.emplace_back(name, (dir / file).string());
     }
