@@ -6,15 +6,6 @@
 namespace nnport::test {
 namespace {
 
-bool available(const std::string& backend) {
-  CliResult r = run_cli({"check-env", "--json"});
-  if (!Json::accept(r.out)) return false;
-  Json j = Json::parse(r.out);
-  for (const auto& b : j["backends"])
-    if (b["name"] == backend) return b["available"] == true;
-  return false;
-}
-
 // Built in this tree (CMake says so): then it must be available, not skipped.
 bool built(const std::string& backend) {
   return std::string(NNPORT_BUILT_BACKENDS).find("," + backend + ",") != std::string::npos;
@@ -26,7 +17,7 @@ std::string shipped_cfg(const std::string& name) {
 
 #define SKIP_WITHOUT(model_name, backend)                                         \
   if (!fs::exists(model(model_name))) GTEST_SKIP() << model_name << " is absent"; \
-  if (!available(backend)) GTEST_SKIP() << backend << " is not available here"
+  if (!backend_available(backend)) GTEST_SKIP() << backend << " is not available here"
 
 using CliBackends = CliTest;
 
@@ -105,7 +96,7 @@ class CliConvertingBackend : public CliTest, public ::testing::WithParamInterfac
 TEST_P(CliConvertingBackend, ConvertsAndVerifiesResnet18) {
   const std::string backend = GetParam();
   SKIP_WITHOUT("resnet18", backend);
-  if (!available("onnxruntime")) GTEST_SKIP() << "onnxruntime is not available";
+  if (!backend_available("onnxruntime")) GTEST_SKIP() << "onnxruntime is not available";
   CliResult c = run_cli({"convert", shipped_cfg("classification_" + backend + "_static.py"),
                          model("resnet18").string(), "--work-dir", work(), "--json"});
   ASSERT_EQ(c.exit_code, 0) << c.err;

@@ -76,14 +76,16 @@ class CliTest : public ::testing::Test {
       EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos)
           << "left behind: " << e.path();
   }
-  static bool ort_available() {
+  // Whether `nnport check-env` says the backend is available here.
+  static bool backend_available(const std::string& name) {
     CliResult r = run_cli({"check-env", "--json"});
     if (!Json::accept(r.out)) return false;
     Json j = Json::parse(r.out);  // named: a temporary would dangle in the loop
     for (const auto& b : j["backends"])
-      if (b["name"] == "onnxruntime") return b["available"] == true;
+      if (b["name"] == name) return b["available"] == true;
     return false;
   }
+  static bool ort_available() { return backend_available("onnxruntime"); }
   fs::path dir_;
 };
 

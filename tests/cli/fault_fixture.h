@@ -120,14 +120,6 @@ inline const Backend kOrtMobilenet{
 
 class FaultTest : public SafetyTest {
  protected:
-  static bool backend_available(const std::string& name) {
-    CliResult r = run_cli({"check-env", "--json"});
-    if (!Json::accept(r.out)) return false;
-    Json j = Json::parse(r.out);
-    for (const auto& b : j["backends"])
-      if (b["name"] == name) return b["available"] == true;
-    return false;
-  }
   static std::vector<std::string> convert_args(const Backend& b, const fs::path& work_dir,
                                                bool force = false) {
     std::vector<std::string> a = {"convert", repo_cfg(b.config), model(b.model).string(),
